@@ -1,0 +1,79 @@
+from django.contrib import admin
+
+from claims.models import Article, Assignment, Claim, ClaimEvent, Comment, Evidence, Review, Verdict
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    list_display = ["id", "title", "outlet", "language", "published_on", "extraction_status", "created_at"]
+    list_filter = ["extraction_status", "language", "outlet"]
+    search_fields = ["title", "outlet", "author", "url", "body"]
+    readonly_fields = ["content_hash", "extraction_token", "created_at", "updated_at"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(Claim)
+class ClaimAdmin(admin.ModelAdmin):
+    list_display = ["id", "__str__", "article", "status", "score", "claimant", "assignee", "due_date"]
+    list_filter = ["status", "origin", "article__language"]
+    search_fields = ["text", "wording", "claimant"]
+    list_select_related = ["article", "assignee"]
+    raw_id_fields = ["article", "assignee", "created_by"]
+    # Offsets and status change only through the app's services, which record history.
+    readonly_fields = ["text", "start", "end", "status", "created_at", "updated_at"]
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(admin.ModelAdmin):
+    list_display = ["claim", "assignee", "assigned_by", "due_date", "created_at"]
+    list_filter = ["assignee"]
+    raw_id_fields = ["claim"]
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(admin.ModelAdmin):
+    list_display = ["title", "claim", "stance", "added_by", "created_at"]
+    list_filter = ["stance"]
+    search_fields = ["title", "url", "excerpt"]
+    raw_id_fields = ["claim"]
+
+
+@admin.register(Verdict)
+class VerdictAdmin(admin.ModelAdmin):
+    list_display = ["claim", "rating", "author", "submitted_at"]
+    list_filter = ["rating"]
+    search_fields = ["summary", "rationale"]
+    raw_id_fields = ["claim"]
+
+
+@admin.register(Review)
+class ReviewAdmin(admin.ModelAdmin):
+    list_display = ["verdict", "reviewer", "decision", "independent_rating", "created_at"]
+    list_filter = ["decision"]
+    raw_id_fields = ["verdict"]
+
+
+@admin.register(Comment)
+class CommentAdmin(admin.ModelAdmin):
+    list_display = ["claim", "author", "created_at"]
+    search_fields = ["body"]
+    raw_id_fields = ["claim"]
+
+
+@admin.register(ClaimEvent)
+class ClaimEventAdmin(admin.ModelAdmin):
+    """History is read-only, here as everywhere."""
+
+    list_display = ["created_at", "claim", "kind", "actor", "from_status", "to_status"]
+    list_filter = ["kind"]
+    search_fields = ["message"]
+    list_select_related = ["claim", "actor"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

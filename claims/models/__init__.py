@@ -1,0 +1,31 @@
+from claims.models.articles import Article, ExtractionStatus, Language
+from claims.models.claims import Claim, ClaimOrigin, ClaimStatus
+from claims.models.history import ClaimEvent
+from claims.models.verification import (
+    Assignment,
+    Comment,
+    Evidence,
+    EvidenceStance,
+    Rating,
+    Review,
+    ReviewDecision,
+    Verdict,
+)
+
+__all__ = [
+    "Article",
+    "Assignment",
+    "Claim",
+    "ClaimEvent",
+    "ClaimOrigin",
+    "ClaimStatus",
+    "Comment",
+    "Evidence",
+    "EvidenceStance",
+    "ExtractionStatus",
+    "Language",
+    "Rating",
+    "Review",
+    "ReviewDecision",
+    "Verdict",
+]

@@ -1,0 +1,114 @@
+import hashlib
+import unicodedata
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from claims.models.base import TimeStampedModel
+
+
+class Language(models.TextChoices):
+    FRENCH = "fr", _("French")
+    ENGLISH = "en", _("English")
+    OTHER = "other", _("Other (limited support)")
+
+
+class ExtractionStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    EXTRACTING = "extracting", _("Extracting")
+    EXTRACTED = "extracted", _("Extracted")
+    FAILED = "failed", _("Failed")
+
+
+class DatePrecision(models.TextChoices):
+    DAY = "day", _("Day")
+    MONTH = "month", _("Month")
+    YEAR = "year", _("Year")
+
+
+def content_hash(body: str) -> str:
+    """The identity of a text: the same words re-imported find the same article.
+
+    Unicode form, line endings and surrounding blank space do not change identity.
+    """
+    canonical = unicodedata.normalize("NFC", body.replace("\r\n", "\n")).strip()
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+class Article(TimeStampedModel):
+    title = models.CharField(_("title"), max_length=500, blank=True)
+    outlet = models.CharField(_("outlet"), max_length=200, blank=True)
+    url = models.URLField(_("URL"), max_length=1000, blank=True)
+    author = models.CharField(_("author"), max_length=300, blank=True)
+    published_on = models.DateField(_("publication date"), null=True, blank=True)
+    published_precision = models.CharField(
+        _("date precision"), max_length=5, choices=DatePrecision, default=DatePrecision.DAY
+    )
+    # An ISO 639-1 code; French and English have full support, others sentences and rules.
+    language = models.CharField(_("language"), max_length=8, default=Language.FRENCH)
+    # The original text, never altered: every claim's offsets point into it.
+    body = models.TextField(_("text"))
+    content_hash = models.CharField(max_length=64, unique=True, editable=False)
+    extraction_status = models.CharField(
+        _("extraction status"),
+        max_length=12,
+        choices=ExtractionStatus,
+        default=ExtractionStatus.QUEUED,
+        db_index=True,
+    )
+    extraction_error = models.TextField(_("extraction error"), blank=True)
+    # Set each time extraction is queued; a task holding an older token is stale.
+    extraction_token = models.CharField(max_length=32, blank=True, editable=False)
+    extraction_started_at = models.DateTimeField(null=True, blank=True)
+    extraction_finished_at = models.DateTimeField(null=True, blank=True)
+    progress_done = models.PositiveIntegerField(default=0)
+    progress_total = models.PositiveIntegerField(default=0)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+        permissions = [("manage_articles", _("Can submit and manage articles"))]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(body=""), name="article_body_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title or _("Article %(id)s") % {"id": self.pk}
+
+    def save(self, *args, **kwargs):
+        self.content_hash = content_hash(self.body)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("claims:article-detail", args=[self.pk])
+
+    @property
+    def progress_percent(self) -> int:
+        if not self.progress_total:
+            return 100 if self.extraction_status == ExtractionStatus.EXTRACTED else 0
+        return round(100 * self.progress_done / self.progress_total)
+
+    @property
+    def published_display(self) -> str:
+        if self.published_on is None:
+            return ""
+        if self.published_precision == DatePrecision.YEAR:
+            return f"{self.published_on:%Y}"
+        if self.published_precision == DatePrecision.MONTH:
+            return f"{self.published_on:%Y-%m}"
+        return self.published_on.isoformat()
+
+    @property
+    def has_full_language_support(self) -> bool:
+        return self.language in (Language.FRENCH, Language.ENGLISH)

@@ -1,0 +1,123 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from claims.models.base import TimeStampedModel
+
+
+class ClaimStatus(models.TextChoices):
+    DETECTED = "detected", _("Detected")
+    DISMISSED = "dismissed", _("Dismissed")
+    TO_CHECK = "to_check", _("To check")
+    ASSIGNED = "assigned", _("Assigned")
+    IN_PROGRESS = "in_progress", _("In progress")
+    IN_REVIEW = "in_review", _("In review")
+    APPROVED = "approved", _("Approved")
+
+
+class ClaimOrigin(models.TextChoices):
+    EXTRACTED = "extracted", _("Extracted")
+    MANUAL = "manual", _("Added by a person")
+
+
+class Claim(TimeStampedModel):
+    article = models.ForeignKey(
+        "claims.Article", verbose_name=_("article"), on_delete=models.CASCADE, related_name="claims"
+    )
+    # Exactly article.body[start:end]; the editorial wording lives in `wording`.
+    text = models.TextField(_("text as published"))
+    start = models.PositiveIntegerField(_("start offset"))
+    end = models.PositiveIntegerField(_("end offset"))
+    wording = models.TextField(_("wording for checking"), blank=True)
+    sentence_index = models.PositiveIntegerField(_("sentence"), null=True, blank=True)
+    score = models.FloatField(_("check-worthiness"), null=True, blank=True)
+    reasons = models.JSONField(_("reasons"), default=list, blank=True)
+    types = models.JSONField(_("claim types"), default=list, blank=True)
+    claimant = models.CharField(_("claimant"), max_length=300, blank=True)
+    entities = models.JSONField(_("entities"), default=list, blank=True)
+    scorer_version = models.CharField(_("scorer version"), max_length=100, blank=True)
+    origin = models.CharField(_("origin"), max_length=10, choices=ClaimOrigin, default=ClaimOrigin.EXTRACTED)
+    status = models.CharField(
+        _("status"), max_length=12, choices=ClaimStatus, default=ClaimStatus.DETECTED, db_index=True
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assignee"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assigned_claims",
+    )
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["article_id", "start", "id"]
+        verbose_name = _("claim")
+        verbose_name_plural = _("claims")
+        permissions = [
+            ("triage_claim", _("Can keep, dismiss and edit detected claims")),
+            ("assign_claim", _("Can assign claims to checkers")),
+            ("check_claim", _("Can work on claims assigned to them")),
+            ("review_verdict", _("Can approve or send back verdicts")),
+            ("reopen_claim", _("Can reopen approved claims")),
+            ("export_reports", _("Can export reports")),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(end__gt=models.F("start")), name="claim_span_not_empty"),
+            models.CheckConstraint(
+                condition=models.Q(score__isnull=True) | models.Q(score__gte=0, score__lte=1),
+                name="claim_score_between_0_and_1",
+            ),
+            # Re-running extraction replaces claims; it never duplicates a span.
+            models.UniqueConstraint(
+                fields=["article", "start", "end"],
+                condition=models.Q(origin="extracted"),
+                name="claim_extracted_span_unique",
+            ),
+        ]
+        indexes = [models.Index(fields=["assignee", "status"])]
+
+    def __str__(self) -> str:
+        return self.display_text[:80]
+
+    def save(self, *args, **kwargs):
+        self.check_offsets(self.article.body)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("claims:claim-detail", args=[self.pk])
+
+    def check_offsets(self, body: str) -> None:
+        """The invariant every claim keeps: its text is exactly its span of the body."""
+        if not (0 <= self.start < self.end <= len(body)) or body[self.start : self.end] != self.text:
+            raise ValidationError(
+                _("The claim's text does not match the article at offsets %(start)s–%(end)s."),
+                code="offsets",
+                params={"start": self.start, "end": self.end},
+            )
+
+    @property
+    def display_text(self) -> str:
+        return self.wording or self.text
+
+    @property
+    def is_overdue(self) -> bool:
+        return (
+            self.due_date is not None
+            and self.due_date < timezone.localdate()
+            and self.status not in (ClaimStatus.APPROVED, ClaimStatus.DISMISSED)
+        )
+
+    @property
+    def carries_human_work(self) -> bool:
+        return self.status != ClaimStatus.DETECTED or bool(self.wording)

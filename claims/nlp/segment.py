@@ -1,0 +1,61 @@
+"""Sentences with exact offsets. Paragraph breaks always end a sentence."""
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from claims.nlp.normalise import normalise
+
+_PARAGRAPH = re.compile(r"[^\n]+")
+_MIN_SENTENCE_CHARS = 2
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    start: int
+    text: str  # the normalised working copy of this paragraph
+
+
+@dataclass(frozen=True)
+class Sentence:
+    index: int
+    start: int
+    end: int
+    span: Span  # in the paragraph's Doc; span offsets + paragraph start = body offsets
+
+
+def paragraphs(text: str) -> list[Paragraph]:
+    """Each non-blank line of the normalised text, with its offset in the original."""
+    working = normalise(text)
+    return [Paragraph(m.start(), m.group()) for m in _PARAGRAPH.finditer(working) if m.group().strip()]
+
+
+def sentences(nlp: Language, text: str, batch_size: int = 64) -> Iterator[Sentence]:
+    """Every sentence of `text`, trimmed, with offsets into `text`, in reading order."""
+    paras = paragraphs(text)
+    docs = nlp.pipe((p.text for p in paras), batch_size=batch_size)
+    index = 0
+    for para, doc in zip(paras, docs, strict=True):
+        for span in _trimmed_sentences(doc):
+            yield Sentence(index, para.start + span.start_char, para.start + span.end_char, span)
+            index += 1
+
+
+def _trimmed_sentences(doc: Doc) -> Iterable[Span]:
+    for sent in doc.sents:
+        span = _strip_space_tokens(sent)
+        if span is not None and len(span.text.strip()) >= _MIN_SENTENCE_CHARS:
+            yield span
+
+
+def _strip_space_tokens(span: Span) -> Span | None:
+    start, end = span.start, span.end
+    doc = span.doc
+    while start < end and doc[start].is_space:
+        start += 1
+    while end > start and doc[end - 1].is_space:
+        end -= 1
+    return doc[start:end] if end > start else None

@@ -1,0 +1,131 @@
+"""Running extraction for an article: claimed by token, written in one transaction."""
+
+import logging
+
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
+from django.db import OperationalError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from claims.models import Article, Claim, ClaimOrigin, ClaimStatus, ExtractionStatus
+from claims.nlp import models as nlp_models
+from claims.nlp.pipeline import Extraction, extract
+
+logger = logging.getLogger(__name__)
+
+# Progress is written at most this often (in sentences) to keep the worker fast.
+PROGRESS_EVERY = 25
+
+
+class ExtractionRefused(Exception):
+    """Re-extraction would erase human work on the article's claims."""
+
+
+def article_extract(*, article_id: int, token: str) -> bool:
+    """Extract the article if `token` is still its current one. Returns whether it ran."""
+    claimed = Article.objects.filter(
+        pk=article_id,
+        extraction_token=token,
+        extraction_status__in=[ExtractionStatus.QUEUED, ExtractionStatus.EXTRACTING],
+    ).update(
+        extraction_status=ExtractionStatus.EXTRACTING,
+        extraction_started_at=timezone.now(),
+        extraction_error="",
+        progress_done=0,
+    )
+    if not claimed:
+        logger.info("Article %s: token %s is stale or the article is gone; dropped", article_id, token)
+        return False
+    article = Article.objects.get(pk=article_id)
+    nlp_models.configure(settings.FACTCHECK_SPACY_MODELS)
+    try:
+        result = extract(article.body, article.language, progress=_progress_writer(article_id))
+        _store(article, token, result)
+    except nlp_models.ModelMissing as error:
+        _mark_failed(article_id, token, str(error))
+    except SoftTimeLimitExceeded:
+        _mark_failed(article_id, token, _("Extraction took too long and was stopped. Split the article."))
+    except OperationalError:
+        raise  # transient: the task retries with the same token
+    except Exception as error:
+        logger.exception("Extraction of article %s failed", article_id)
+        _mark_failed(
+            article_id, token, _("Extraction failed: %(error)s") % {"error": f"{type(error).__name__}: {error}"}
+        )
+    return True
+
+
+def _progress_writer(article_id: int):
+    def write(done: int, total: int) -> None:
+        if done == total or done % PROGRESS_EVERY == 0:
+            Article.objects.filter(pk=article_id).update(progress_done=done, progress_total=total)
+
+    return write
+
+
+def _store(article: Article, token: str, result: Extraction) -> None:
+    with transaction.atomic():
+        finished = Article.objects.filter(
+            pk=article.pk, extraction_token=token, extraction_status=ExtractionStatus.EXTRACTING
+        ).update(
+            extraction_status=ExtractionStatus.EXTRACTED,
+            extraction_finished_at=timezone.now(),
+            progress_done=result.sentences,
+            progress_total=result.sentences,
+        )
+        if not finished:
+            logger.info("Article %s was re-queued while extracting; result discarded", article.pk)
+            return
+        untouched = article.claims.filter(origin=ClaimOrigin.EXTRACTED, status=ClaimStatus.DETECTED, wording="")
+        kept_spans = set(
+            article.claims.filter(origin=ClaimOrigin.EXTRACTED)
+            .exclude(pk__in=untouched.values("pk"))
+            .values_list("start", "end")
+        )
+        untouched.delete()
+        Claim.objects.bulk_create(
+            [_claim_row(article, c, result.scorer_version) for c in result.claims if (c.start, c.end) not in kept_spans]
+        )
+
+
+def _claim_row(article: Article, claim, scorer_version: str) -> Claim:
+    row = Claim(
+        article=article,
+        text=claim.text,
+        start=claim.start,
+        end=claim.end,
+        sentence_index=claim.sentence_index,
+        score=claim.score,
+        reasons=claim.reasons,
+        types=claim.types,
+        claimant=claim.claimant[:300],
+        entities=[e.__dict__ for e in claim.entities],
+        scorer_version=scorer_version,
+    )
+    row.check_offsets(article.body)  # bulk_create skips save(): keep the invariant here
+    return row
+
+
+def _mark_failed(article_id: int, token: str, reason: str) -> None:
+    Article.objects.filter(pk=article_id, extraction_token=token).update(
+        extraction_status=ExtractionStatus.FAILED,
+        extraction_error=reason,
+        extraction_finished_at=timezone.now(),
+    )
+
+
+def article_reextract(*, article: Article, keep_human_work: bool = False) -> None:
+    """Queue extraction again. Refused when claims carry human work, unless it is to be kept."""
+    from claims.services.ingestion import article_queue_extraction
+
+    worked = article.claims.exclude(status=ClaimStatus.DETECTED, wording="").exclude(origin=ClaimOrigin.MANUAL)
+    if worked.exists() and not keep_human_work:
+        raise ExtractionRefused(
+            _(
+                "%(count)s claims of this article already carry the desk's work. Re-extract keeping "
+                "that work (those claims stay as they are) or leave the article as it is."
+            )
+            % {"count": worked.count()}
+        )
+    article_queue_extraction(article=article)

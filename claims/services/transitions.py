@@ -1,0 +1,54 @@
+"""Status changes, checked by the workflow and applied with a conditional update."""
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from claims import workflow
+from claims.models import Claim
+from claims.models.history import EventKind
+from claims.services.history import event_record
+
+
+def claim_transition(*, claim: Claim, actor, action: str, comment: str = "", verdict_author_id=None) -> Claim:
+    """Move `claim` by `action`, or raise WorkflowError and change nothing."""
+    transition = workflow.check_transition(
+        claim=claim, user=actor, action=action, comment=comment, verdict_author_id=verdict_author_id
+    )
+    with transaction.atomic():
+        # Conditional: if someone moved the claim meanwhile, nothing changes.
+        moved = Claim.objects.filter(pk=claim.pk, status=transition.source).update(status=transition.target)
+        if not moved:
+            raise workflow.WorkflowError(_("Someone else changed this claim meanwhile. Reload the page."))
+        event_record(
+            claim=claim,
+            actor=actor,
+            kind=EventKind.STATUS,
+            from_status=transition.source,
+            to_status=transition.target,
+            message=comment,
+            changes={"action": action},
+        )
+    claim.status = transition.target
+    return claim
+
+
+def claims_triage(*, claims: list[Claim], actor, action: str) -> list[Claim]:
+    """Keep or dismiss many claims at once: all of them, or none if one is refused."""
+    if action not in ("keep", "dismiss", "restore"):
+        raise workflow.WorkflowError(_("Triage keeps, dismisses or restores claims."))
+    with transaction.atomic():
+        return [claim_transition(claim=claim, actor=actor, action=action) for claim in claims]
+
+
+def claim_edit_wording(*, claim: Claim, actor, wording: str) -> Claim:
+    workflow.check_can_edit_wording(claim=claim, user=actor)
+    wording = wording.strip()
+    if wording == claim.text:
+        wording = ""
+    if wording == claim.wording:
+        return claim
+    with transaction.atomic():
+        event_record(claim=claim, actor=actor, kind=EventKind.EDITED, changes={"wording": [claim.wording, wording]})
+        claim.wording = wording
+        claim.save(update_fields=["wording", "updated_at"])
+    return claim

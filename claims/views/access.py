@@ -1,0 +1,35 @@
+"""One access-checked getter per resource; every view fetches through these."""
+
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+
+from claims import workflow
+from claims.models import Article, Claim
+
+
+def desk_required(view):
+    """Logged in (else to the login page) and a desk role (else 403)."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not workflow.is_desk_member(request.user):
+            raise PermissionDenied("No desk role")
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def get_article_for_user(request, pk: int) -> Article:
+    if not workflow.is_desk_member(request.user):
+        raise PermissionDenied("No desk role")
+    return get_object_or_404(Article, pk=pk)
+
+
+def get_claim_for_user(request, pk: int) -> Claim:
+    if not workflow.is_desk_member(request.user):
+        raise PermissionDenied("No desk role")
+    return get_object_or_404(Claim.objects.select_related("article", "assignee"), pk=pk)

@@ -1,0 +1,99 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from claims import workflow
+from claims.forms import ArticleSubmitForm
+from claims.models import Article, ClaimStatus
+from claims.services.ingestion import ArticleInput, IngestionError, article_ingest, article_input_from_upload
+from claims.views.access import desk_required, get_article_for_user
+
+PAGE_SIZE = 25
+
+
+@desk_required
+def article_list(request):
+    articles = (
+        Article.objects.select_related("submitted_by")
+        .annotate(claim_count=Count("claims", filter=~Q(claims__status=ClaimStatus.DISMISSED)))
+        .order_by("-created_at", "-id")
+    )
+    query = request.GET.get("q", "").strip()
+    if query:
+        articles = articles.filter(Q(title__icontains=query) | Q(outlet__icontains=query))
+    status = request.GET.get("status", "")
+    if status:
+        articles = articles.filter(extraction_status=status)
+    page = Paginator(articles, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "claims/article_list.html", {"page": page, "query": query, "status": status})
+
+
+@desk_required
+@require_http_methods(["GET", "POST"])
+def article_create(request):
+    if not workflow.has_role(request.user, "manage_articles"):
+        raise PermissionDenied("Editors only")
+    form = ArticleSubmitForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = article_ingest(data=_input_from_form(form.cleaned_data), submitted_by=request.user)
+        except IngestionError as error:
+            form.add_error(None, str(error))
+        else:
+            if result.created:
+                messages.success(request, _("Article saved; its claims are being extracted."))
+            else:
+                messages.info(request, _("This text was already on the desk: here is the existing article."))
+            return redirect(result.article)
+    return render(request, "claims/article_form.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@desk_required
+def article_detail(request, pk: int):
+    article = get_article_for_user(request, pk)
+    claims = list(article.claims.select_related("assignee").order_by("start"))
+    return render(
+        request,
+        "claims/article_detail.html",
+        {"article": article, "claims": claims, "segments": highlight_segments(article.body, claims)},
+    )
+
+
+@desk_required
+def article_progress(request, pk: int):
+    """The progress bar, polled by htmx while extraction runs."""
+    article = get_article_for_user(request, pk)
+    response = render(request, "claims/includes/article_progress.html", {"article": article})
+    if article.extraction_status in ("extracted", "failed") and request.htmx:
+        response["HX-Refresh"] = "true"  # show the claims
+    return response
+
+
+def highlight_segments(body: str, claims) -> list[tuple[str, object]]:
+    """The body cut into (text, claim-or-None) pieces; overlapping claims keep the first."""
+    pieces, cursor = [], 0
+    for claim in sorted(claims, key=lambda c: (c.start, -c.end)):
+        if claim.start < cursor:
+            continue
+        if claim.start > cursor:
+            pieces.append((body[cursor : claim.start], None))
+        pieces.append((body[claim.start : claim.end], claim))
+        cursor = claim.end
+    pieces.append((body[cursor:], None))
+    return [p for p in pieces if p[0]]
+
+
+def _input_from_form(data: dict) -> ArticleInput:
+    upload = data.get("file")
+    if upload is not None:
+        parsed = article_input_from_upload(name=upload.name, data=upload.read())
+    else:
+        parsed = ArticleInput(body=data["body"])
+    for key in ("title", "outlet", "url", "author", "published", "language"):
+        if data.get(key):
+            setattr(parsed, key, data[key])
+    return parsed

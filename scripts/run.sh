@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# The development desk: web server and a real Celery worker, stopped together with Ctrl-C.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=.venv/bin/python
+SAMPLE=../shared/samples/cnn-2023-01-chine-russie-fr.txt
+HOST=${HOST:-127.0.0.1}
+PORT=${PORT:-8000}
+
+$PY manage.py migrate --noinput -v0
+$PY manage.py seed_demo
+if [ -f "$SAMPLE" ]; then
+  $PY manage.py ingest "$SAMPLE"
+else
+  echo "Sample article not found at $SAMPLE; the desk starts empty."
+fi
+
+.venv/bin/celery -A factcheck worker --loglevel=INFO --concurrency=1 > var/worker.log 2>&1 &
+WORKER=$!
+trap 'kill $WORKER 2>/dev/null; wait $WORKER 2>/dev/null' EXIT INT TERM
+
+cat <<MSG
+
+  Factcheck is running at http://$HOST:$PORT/
+  Log in with one of the demo accounts above (password: demo-factcheck-2026).
+  The worker's log is var/worker.log. Stop with Ctrl-C.
+
+MSG
+$PY manage.py runserver "$HOST:$PORT" --noreload

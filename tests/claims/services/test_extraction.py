@@ -1,0 +1,106 @@
+import pytest
+
+from claims.models import Article, ClaimStatus
+from claims.nlp import models as nlp_models
+from claims.services import extraction
+from claims.services.extraction import ExtractionRefused, article_extract, article_reextract
+from claims.services.ingestion import article_queue_extraction
+from tests.factories import ArticleFactory
+
+pytestmark = pytest.mark.django_db
+
+BODY = "Le chômage a baissé de 2 % en 2023, selon l'INSEE.\n\nLe ministre a déclaré que 300 000 emplois ont été créés."
+
+
+def _queued(body=BODY, **kwargs):
+    article = ArticleFactory(body=body, extraction_status="queued", extraction_token="t1", **kwargs)
+    return article
+
+
+def test_extraction_stores_claims_with_exact_offsets_and_marks_the_article_extracted():
+    article = _queued()
+    assert article_extract(article_id=article.pk, token="t1") is True
+    article.refresh_from_db()
+    assert article.extraction_status == "extracted"
+    assert (article.progress_done, article.progress_total) == (2, 2)
+    for claim in article.claims.all():
+        assert article.body[claim.start : claim.end] == claim.text
+
+
+def test_running_the_same_message_twice_does_not_duplicate_claims():
+    article = _queued()
+    article_extract(article_id=article.pk, token="t1")
+    first = sorted(article.claims.values_list("start", "end"))
+    Article.objects.filter(pk=article.pk).update(extraction_status="extracting")  # as after a lost worker
+    article_extract(article_id=article.pk, token="t1")
+    assert sorted(article.claims.values_list("start", "end")) == first
+
+
+def test_a_message_with_a_stale_token_is_dropped():
+    article = _queued()
+    assert article_extract(article_id=article.pk, token="old") is False
+    article.refresh_from_db()
+    assert article.extraction_status == "queued"
+    assert not article.claims.exists()
+
+
+def test_a_message_for_a_deleted_article_is_dropped():
+    assert article_extract(article_id=987654, token="t1") is False
+
+
+def test_a_missing_model_fails_the_article_with_its_reason(monkeypatch):
+    article = _queued()
+
+    def missing(language):
+        raise nlp_models.ModelMissing("The spaCy model 'fr_core_news_md' is not installed.")
+
+    monkeypatch.setattr(extraction, "extract", lambda *a, **k: missing("fr"))
+    article_extract(article_id=article.pk, token="t1")
+    article.refresh_from_db()
+    assert article.extraction_status == "failed"
+    assert "fr_core_news_md" in article.extraction_error
+
+
+def test_an_unexpected_error_fails_the_article_instead_of_leaving_it_extracting(monkeypatch):
+    article = _queued()
+
+    def boom(*args, **kwargs):
+        raise ValueError("bad input")
+
+    monkeypatch.setattr(extraction, "extract", boom)
+    article_extract(article_id=article.pk, token="t1")
+    article.refresh_from_db()
+    assert article.extraction_status == "failed"
+    assert "bad input" in article.extraction_error
+
+
+def test_reextraction_is_refused_when_claims_carry_human_work(editor_user):
+    article = _queued()
+    article_extract(article_id=article.pk, token="t1")
+    kept = article.claims.first()
+    type(kept).objects.filter(pk=kept.pk).update(status=ClaimStatus.TO_CHECK)
+    with pytest.raises(ExtractionRefused):
+        article_reextract(article=article)
+    article.refresh_from_db()
+    assert article.extraction_token == "t1"
+
+
+def test_reextraction_keeping_human_work_leaves_worked_claims_untouched(django_capture_on_commit_callbacks):
+    article = _queued()
+    article_extract(article_id=article.pk, token="t1")
+    kept = article.claims.order_by("start").first()
+    type(kept).objects.filter(pk=kept.pk).update(status=ClaimStatus.TO_CHECK, wording="Le chômage a baissé")
+    with django_capture_on_commit_callbacks(execute=True):
+        article_reextract(article=article, keep_human_work=True)  # the task runs in-process in tests
+    article.refresh_from_db()
+    assert article.extraction_status == "extracted"
+    assert article.claims.filter(pk=kept.pk, status=ClaimStatus.TO_CHECK).exists()
+    assert article.claims.count() == 2
+
+
+def test_queueing_gives_a_new_token_so_older_messages_become_stale(django_capture_on_commit_callbacks):
+    article = _queued()
+    article_queue_extraction(article=article)
+    article.refresh_from_db()
+    assert article.extraction_token != "t1"
+    assert article_extract(article_id=article.pk, token="t1") is False

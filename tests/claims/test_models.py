@@ -1,0 +1,59 @@
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from claims.models import Claim, ClaimEvent, Rating
+from claims.models.articles import content_hash
+from claims.models.history import AppendOnlyError
+from tests.factories import ArticleFactory, ClaimFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_claim_whose_text_is_not_its_span_of_the_body_is_refused():
+    article = ArticleFactory(body="Le chômage a baissé. Il fait beau.")
+    with pytest.raises(ValidationError):
+        Claim.objects.create(article=article, text="Le chômage a monté.", start=0, end=19)
+    assert article.claims.count() == 0
+
+
+def test_a_claim_whose_span_matches_the_body_is_saved():
+    article = ArticleFactory(body="Le chômage a baissé. Il fait beau.")
+    claim = Claim.objects.create(article=article, text="Le chômage a baissé.", start=0, end=20)
+    assert article.body[claim.start : claim.end] == claim.text
+
+
+def test_the_database_refuses_an_empty_span_and_a_score_outside_0_and_1():
+    claim = ClaimFactory()
+    for field, value in (("end", claim.start), ("score", 1.5)):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Claim.objects.filter(pk=claim.pk).update(**{field: value})
+
+
+def test_the_content_hash_ignores_line_endings_and_surrounding_space():
+    assert content_hash("Un texte.\r\nDeux.  ") == content_hash("Un texte.\nDeux.")
+    assert content_hash("Un texte.") != content_hash("Un autre texte.")
+
+
+def test_a_month_precision_date_displays_as_year_and_month():
+    article = ArticleFactory(published_on=dt.date(2023, 1, 1), published_precision="month")
+    assert article.published_display == "2023-01"
+
+
+def test_ratings_carry_claimreview_values_and_labels_in_both_languages():
+    assert [r.numeric for r in Rating] == [1, 2, 3, 4, 5, None]
+    assert Rating.MOSTLY_FALSE.label_in("fr") == "Plutôt faux"
+    assert Rating.MISLEADING.label_in("en") == "Misleading"
+    assert Rating.UNVERIFIABLE.label_in("fr") == "Invérifiable"
+
+
+def test_history_events_cannot_be_changed_or_deleted_through_the_app():
+    event = ClaimEvent.objects.create(claim=ClaimFactory(), kind="comment", message="vu")
+    event.message = "autre"
+    with pytest.raises(AppendOnlyError):
+        event.save()
+    with pytest.raises(AppendOnlyError):
+        event.delete()
+    assert ClaimEvent.objects.get(pk=event.pk).message == "vu"

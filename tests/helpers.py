@@ -1,0 +1,26 @@
+"""Shared test helpers: paths to ../shared and the skip-locally-fail-in-CI rule."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+SAMPLE = SHARED / "samples" / "cnn-2023-01-chine-russie-fr.txt"
+DATA = SHARED / "data"
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def require(condition: bool, reason: str) -> None:
+    """Skip with `reason` on a developer's machine; fail in CI, where everything must be there."""
+    if condition:
+        return
+    if IN_CI:
+        pytest.fail(f"required in CI: {reason}")
+    pytest.skip(reason)
+
+
+def sample_text() -> str:
+    require(SAMPLE.exists(), f"the sample article is not at {SAMPLE}")
+    return SAMPLE.read_text(encoding="utf-8")

@@ -1,0 +1,39 @@
+"""No Docker engine runs here: check that docker-compose.yml names only things that exist."""
+
+import importlib
+import shlex
+
+import yaml
+
+from tests.helpers import ROOT
+
+
+def _compose():
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+
+
+def test_compose_has_the_production_shape_with_health_checks():
+    services = _compose()["services"]
+    assert set(services) == {"db", "redis", "web", "worker"}
+    assert services["db"]["image"] == "postgres:16"
+    assert services["redis"]["image"] == "redis:7"
+    assert all("healthcheck" in service for service in services.values())
+    assert "pgdata" in _compose()["volumes"]
+
+
+def test_every_module_and_command_that_compose_names_exists():
+    services = _compose()["services"]
+    web = services["web"]["command"]
+    assert "factcheck.wsgi:application" in web
+    assert importlib.import_module("factcheck.wsgi").application is not None
+    worker = shlex.split(services["worker"]["command"])
+    assert worker[:3] == ["celery", "-A", "factcheck"]
+    assert importlib.import_module("factcheck").celery_app.main == "factcheck"
+    assert (ROOT / "Dockerfile").exists()
+    assert (ROOT / "requirements.txt").read_text().count("gunicorn==") == 1
+
+
+def test_web_and_worker_share_one_definition():
+    services = _compose()["services"]
+    for key in ("build", "environment", "depends_on"):
+        assert services["web"][key] == services["worker"][key]
