@@ -1,9 +1,11 @@
 import logging
 
 from celery import shared_task
+from celery.signals import worker_process_init
+from django.conf import settings
 from django.db import OperationalError
 
-from claims.services.extraction import article_extract
+from claims.services.extraction import article_extract, configure_nlp
 
 logger = logging.getLogger(__name__)
 
@@ -19,3 +21,17 @@ logger = logging.getLogger(__name__)
 def extract_article(article_id: int, token: str) -> None:
     """Idempotent: a stale or repeated message finds nothing to claim."""
     article_extract(article_id=article_id, token=token)
+
+
+@worker_process_init.connect
+def _preload_models(**_kwargs) -> None:
+    """Load spaCy in each pool child before it takes a task (worker_proc_alive_timeout allows for it)."""
+    from claims.nlp import models, scorer
+
+    configure_nlp()
+    for language in settings.FACTCHECK_PRELOAD_LANGUAGES:
+        try:
+            models.load(language)
+            scorer.for_language(language)
+        except models.ModelMissing:
+            logger.exception("Cannot preload the %s pipeline; its articles will fail with the reason", language)

@@ -20,9 +20,16 @@ class ModelMissing(RuntimeError):
 
 def configure(models: dict[str, str]) -> None:
     """Choose the package per language (from settings); clears loaded pipelines."""
+    wanted = DEFAULT_MODELS | models
+    if wanted == _configured:
+        return
     _configured.clear()
-    _configured.update(DEFAULT_MODELS | models)
+    _configured.update(wanted)
     load.cache_clear()
+
+
+def configured() -> dict[str, str]:
+    return dict(_configured)
 
 
 def model_name(language: str) -> str | None:

@@ -1,61 +1,95 @@
 """From text to claims: the one entry point the rest of the project calls."""
 
-from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable, Iterable, Iterator
 
-from claims.nlp import models
-from claims.nlp.segment import sentences
+from claims.nlp import models, scorer
+from claims.nlp.attribute import claimant
+from claims.nlp.cues import add_context, cues, reason_phrases
+from claims.nlp.entities import entities
+from claims.nlp.normalise import normalise
+from claims.nlp.segment import Sentence, sentences
+from claims.nlp.types import Entity, ExtractedClaim, Extraction
+
+__all__ = ["Entity", "ExtractedClaim", "Extraction", "extract", "extract_many"]
 
 ProgressCallback = Callable[[int, int], None]
+OUTLET_FALLBACK = {"fr": "le média", "en": "the outlet"}
 
 
-@dataclass(frozen=True)
-class Entity:
-    text: str
-    label: str
-    start: int
-    end: int
+def extract(
+    text: str, language: str, *, outlet: str = "", progress: ProgressCallback | None = None, keep_all: bool = False
+) -> Extraction:
+    """The check-worthy sentences of `text` as claims, offsets into `text`.
 
-
-@dataclass
-class ExtractedClaim:
-    text: str
-    start: int
-    end: int
-    sentence_index: int
-    score: float
-    reasons: list[str] = field(default_factory=list)
-    types: list[str] = field(default_factory=list)
-    claimant: str = ""
-    entities: list[Entity] = field(default_factory=list)
-
-    def as_dict(self) -> dict:
-        return asdict(self)
-
-
-@dataclass
-class Extraction:
-    language: str
-    sentences: int
-    claims: list[ExtractedClaim]
-    scorer_version: str
-    limited_support: bool = False
-
-
-def extract(text: str, language: str, *, progress: ProgressCallback | None = None) -> Extraction:
-    """Every sentence of `text` as a candidate claim, offsets into `text`."""
+    `keep_all` returns every sentence with its score (for ranking and evaluation).
+    """
     nlp = models.load(language)
     found = list(sentences(nlp, text))
-    claims = [
-        ExtractedClaim(text=text[s.start : s.end], start=s.start, end=s.end, sentence_index=s.index, score=0.0)
-        for s in found
-    ]
-    if progress is not None:
-        progress(len(found), len(found))
+    rank = scorer.for_language(language)
+    default_claimant = outlet or OUTLET_FALLBACK.get(language, "the outlet")
+    candidates = [_candidate(text, s, language, default_claimant) for s in found]
+    add_context([f for _, f in candidates], [c.text for c, _ in candidates])
+    scores = rank.score([c.text for c, _ in candidates], [f for _, f in candidates])
+    claims = []
+    for done, ((claim, found_cues), score) in enumerate(zip(candidates, scores, strict=True), start=1):
+        claim.score = round(float(score), 4)
+        extra = ["model"] if getattr(rank, "model", None) is not None and score >= rank.threshold else []
+        claim.reasons = reason_phrases(found_cues, rank.weights, language, extra=_model_reason(extra, language))
+        if keep_all or score >= rank.threshold:
+            claims.append(claim)
+        if progress is not None and (done % 25 == 0 or done == len(candidates)):
+            progress(done, len(candidates))
+    if progress is not None and not candidates:
+        progress(0, 0)
     return Extraction(
         language=language,
         sentences=len(found),
         claims=claims,
-        scorer_version="sentences-0",
-        limited_support=models.model_name(language) is None,
+        scorer_version=f"{rank.version}+{models.describe(language)}",
+        limited_support=models.model_name(language) is None and language not in ("en",),
     )
+
+
+def extract_many(items: Iterable[tuple[str, str]], language: str, **kwargs) -> Iterator[tuple[str, Extraction]]:
+    """(id, text) pairs → (id, Extraction), the model loaded once."""
+    for item_id, text in items:
+        yield item_id, extract(text, language, **kwargs)
+
+
+def _candidate(text: str, sentence: Sentence, language: str, default_claimant: str):
+    span = sentence.span
+    offset = sentence.start - span.start_char
+    ents = entities(span, offset)
+    who = claimant(span, language)
+    original = text[sentence.start : sentence.end]
+    found = cues(span, original, ents, who)
+    claim = ExtractedClaim(
+        text=original,
+        start=sentence.start,
+        end=sentence.end,
+        sentence_index=sentence.index,
+        score=0.0,
+        types=found.types(),
+        claimant=who or default_claimant,
+        entities=ents,
+    )
+    return claim, found
+
+
+def _model_reason(extra: list[str], language: str) -> list[str]:
+    from claims.nlp.cues import REASON_TEXT
+
+    return [REASON_TEXT["fr" if language == "fr" else "en"][name] for name in extra]
+
+
+def score_texts(texts: list[str], language: str, batch_size: int = 256) -> tuple[list[float], float]:
+    """Each text scored as one sentence; returns (scores, the shipped threshold)."""
+    rank = scorer.for_language(language)
+    if isinstance(rank, scorer.ModelScorer):
+        return [round(float(s), 4) for s in rank.score(texts, [])], rank.threshold
+    nlp = models.load(language)
+    found = []
+    for doc in nlp.pipe((normalise(t) for t in texts), batch_size=batch_size):
+        span = doc[:]
+        found.append(cues(span, span.text, entities(span, 0), claimant(span, language)))
+    return [round(float(s), 4) for s in rank.score(texts, found)], rank.threshold

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from claims.models import Article, Claim, ClaimOrigin, ClaimStatus, ExtractionStatus
 from claims.nlp import models as nlp_models
+from claims.nlp import scorer
 from claims.nlp.pipeline import Extraction, extract
 
 logger = logging.getLogger(__name__)
@@ -38,9 +39,9 @@ def article_extract(*, article_id: int, token: str) -> bool:
         logger.info("Article %s: token %s is stale or the article is gone; dropped", article_id, token)
         return False
     article = Article.objects.get(pk=article_id)
-    nlp_models.configure(settings.FACTCHECK_SPACY_MODELS)
+    configure_nlp()
     try:
-        result = extract(article.body, article.language, progress=_progress_writer(article_id))
+        result = extract(article.body, article.language, outlet=article.outlet, progress=_progress_writer(article_id))
         _store(article, token, result)
     except nlp_models.ModelMissing as error:
         _mark_failed(article_id, token, str(error))
@@ -54,6 +55,13 @@ def article_extract(*, article_id: int, token: str) -> bool:
             article_id, token, _("Extraction failed: %(error)s") % {"error": f"{type(error).__name__}: {error}"}
         )
     return True
+
+
+def configure_nlp() -> None:
+    """Apply the settings to the Django-free NLP package (cheap when nothing changed)."""
+    if nlp_models.configured() != settings.FACTCHECK_SPACY_MODELS:
+        nlp_models.configure(settings.FACTCHECK_SPACY_MODELS)
+    scorer.configure(settings.FACTCHECK_SCORER_DIRS)
 
 
 def _progress_writer(article_id: int):

@@ -63,7 +63,7 @@ def max_bytes() -> int:
 def article_ingest(*, data: ArticleInput, submitted_by=None) -> IngestResult:
     """Save one article (or find it if the same text exists) and queue its extraction."""
     body = _clean_body(data.body)
-    metadata_date, metadata_outlet, body = _split_metadata_line(body)
+    metadata_date, metadata_outlet, body = split_metadata_line(body)
     _check_body(body)
     published_on, precision = parse_published(data.published or metadata_date)
     existing = Article.objects.filter(content_hash=content_hash(body)).first()
@@ -201,7 +201,7 @@ def _check_body(body: str) -> None:
         )
 
 
-def _split_metadata_line(body: str) -> tuple[str, str, str]:
+def split_metadata_line(body: str) -> tuple[str, str, str]:
     first, _sep, rest = body.partition("\n")
     match = _METADATA_LINE.match(first)
     if not match or not rest.strip():

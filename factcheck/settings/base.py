@@ -19,13 +19,12 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)
 DEBUG = envbool("DEBUG", default=False)
 
 SECRET_KEY = envstr("SECRET_KEY")
-if not SECRET_KEY:
-    if not DEBUG:
-        from django.core.exceptions import ImproperlyConfigured
-
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
+if not SECRET_KEY and DEBUG:
     # Development only: a key per process is fine, sessions simply do not survive restarts.
     SECRET_KEY = get_random_secret_key()
+# Without DEBUG and SECRET_KEY, commands that sign nothing still run (scoring, extraction);
+# the web server and workers refuse to start (factcheck/startup.py), and so does Django
+# wherever it would sign something.
 
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
@@ -133,6 +132,13 @@ FACTCHECK_SPACY_MODELS = {
     "fr": envstr("SPACY_MODEL_FR", "fr_core_news_sm"),
     "en": envstr("SPACY_MODEL_EN", "en_core_web_sm"),
 }
+
+# A trained scorer per language (train_checkworthiness --output DIR); default: shipped in claims/nlp/data.
+FACTCHECK_SCORER_DIRS = {
+    lang: path for lang, path in (("fr", envstr("SCORER_DIR_FR")), ("en", envstr("SCORER_DIR_EN"))) if path
+}
+# Languages whose pipeline each worker child loads at start, so no task waits for it.
+FACTCHECK_PRELOAD_LANGUAGES = envlist("FACTCHECK_PRELOAD_LANGUAGES", "fr")
 
 # --- Celery -------------------------------------------------------------------------
 REDIS_URL = envstr("REDIS_URL")

@@ -104,3 +104,21 @@ def test_queueing_gives_a_new_token_so_older_messages_become_stale(django_captur
     article.refresh_from_db()
     assert article.extraction_token != "t1"
     assert article_extract(article_id=article.pk, token="t1") is False
+
+
+def test_stored_claims_carry_score_reasons_claimant_entities_and_scorer_version():
+    article = _queued(outlet="Le Monde")
+    article_extract(article_id=article.pk, token="t1")
+    claims = {c.text: c for c in article.claims.all()}
+    claim = claims["Le chômage a baissé de 2 % en 2023, selon l'INSEE."]
+    assert claim.claimant == "l'INSEE"
+    assert 0 <= claim.score <= 1 and claim.reasons
+    assert {"text": "2 %", "label": "FIGURE", "start": 23, "end": 26} in claim.entities
+    assert claim.scorer_version.startswith("cues-fr")
+    assert "quantity" in claim.types
+
+
+def test_the_outlet_is_the_claimant_when_nobody_else_is_named():
+    article = _queued(body="Le gouvernement a supprimé 300 postes d'enseignants en 2023.", outlet="Le Monde")
+    article_extract(article_id=article.pk, token="t1")
+    assert article.claims.get().claimant == "Le Monde"

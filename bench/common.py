@@ -1,0 +1,40 @@
+"""Shared by the benchmarks: paths, the machine's description, a results table."""
+
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT.parent / "shared" / "data"
+SAMPLE = ROOT.parent / "shared" / "samples" / "cnn-2023-01-chine-russie-fr.txt"
+sys.path.insert(0, str(ROOT))
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}"
+
+
+def header(title: str) -> None:
+    print(f"\n## {title}\n\n{time.strftime('%Y-%m-%d')}, {machine()}\n")
+
+
+def table(rows: list[list], head: list[str]) -> None:
+    print("| " + " | ".join(head) + " |")
+    print("|" + "---|" * len(head))
+    for row in rows:
+        print("| " + " | ".join(str(c) for c in row) + " |")
+
+
+def need(path: Path) -> None:
+    if not path.exists():
+        sys.exit(f"{path} is absent: the benchmark reads ../shared/data")

@@ -1,0 +1,44 @@
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from claims.models import Article, ClaimStatus
+from tests.helpers import SAMPLE, require
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_ingest_prints_the_article_id_and_with_wait_its_claims():
+    require(SAMPLE.exists(), f"the sample article is not at {SAMPLE}")
+    out = io.StringIO()
+    call_command("ingest", str(SAMPLE), "--wait", "--timeout", "60", stdout=out)
+    article = Article.objects.get()
+    lines = out.getvalue().splitlines()
+    assert lines[0].startswith(f"{article.pk}\tcreated\t")
+    assert "Bill Burns" in out.getvalue()
+    assert article.extraction_status == "extracted"
+
+
+def test_ingest_reports_a_bad_file_and_fails(tmp_path):
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"\xff\xfe\x00binary")
+    err = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("ingest", str(bad), stderr=err)
+    assert "binary" in err.getvalue()
+    assert not Article.objects.exists()
+
+
+def test_reextract_refuses_an_article_whose_claims_carry_work_unless_told_to_keep_it(tmp_path):
+    path = tmp_path / "a.txt"
+    path.write_text("Le chômage a baissé de 2 % en 2023, selon l'INSEE.\n\nL'État a dépensé 3 milliards d'euros.")
+    call_command("ingest", str(path), stdout=io.StringIO())
+    article = Article.objects.get()
+    article.claims.update(status=ClaimStatus.TO_CHECK)
+    with pytest.raises(CommandError):
+        call_command("reextract", str(article.pk), stdout=io.StringIO(), stderr=io.StringIO())
+    call_command("reextract", str(article.pk), "--keep-human-work", stdout=io.StringIO())
+    article.refresh_from_db()
+    assert article.extraction_status == "extracted"
+    assert article.claims.filter(status=ClaimStatus.TO_CHECK).count() == 2

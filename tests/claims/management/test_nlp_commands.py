@@ -1,0 +1,114 @@
+"""The command-line contract used for evaluation: run as a user would, with no database."""
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from tests.helpers import DATA, ROOT, SAMPLE, require
+
+# An address where no database listens: any query would fail the command.
+NO_DATABASE = {"DATABASE_URL": "postgres://nobody@127.0.0.1:9/none", "DEBUG": "false", "SECRET_KEY": ""}
+
+
+def _manage(*args, stdin: str | None = None, env_extra=None) -> subprocess.CompletedProcess:
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "factcheck.settings.base", **NO_DATABASE, **(env_extra or {})}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def test_checkworthiness_score_adds_score_and_label_columns_to_every_row(tmp_path):
+    rows = [("1", "We cut taxes by 30 percent in 2017.", "Yes"), ("2", 'He said "thank you", friends.', "No")]
+    rows *= 1500  # more than one batch
+    path = tmp_path / "in.tsv"
+    with path.open("w", newline="") as handle:
+        writer = csv.writer(handle, delimiter="\t")
+        writer.writerow(["Sentence_id", "Text", "class_label"])
+        writer.writerows(rows)
+    done = _manage("checkworthiness", "score", str(path), "--lang", "en")
+    assert done.returncode == 0, done.stderr
+    out = list(csv.DictReader(io.StringIO(done.stdout), delimiter="\t"))
+    assert len(out) == 3000
+    assert list(out[0]) == ["Sentence_id", "Text", "class_label", "score", "label"]
+    assert out[1]["Text"] == 'He said "thank you", friends.'
+    assert 0 <= float(out[0]["score"]) <= 1
+    assert (out[0]["label"], out[1]["label"]) == ("Yes", "No")
+
+
+def test_checkworthiness_score_refuses_a_file_without_a_text_column(tmp_path):
+    path = tmp_path / "bad.tsv"
+    path.write_text("id\tsentence\n1\tHello\n")
+    done = _manage("checkworthiness", "score", str(path), "--lang", "en")
+    assert done.returncode != 0
+    assert "Text column" in done.stderr
+
+
+def test_extract_claims_json_on_the_sample_has_the_contracted_fields():
+    require(SAMPLE.exists(), f"the sample article is not at {SAMPLE}")
+    done = _manage("extract_claims", str(SAMPLE), "--lang", "fr", "--json")
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert set(result) == {"language", "sentences", "claims"}
+    assert result["language"] == "fr" and result["sentences"] == 23
+    raw = SAMPLE.read_text(encoding="utf-8")
+    for claim in result["claims"]:
+        assert set(claim) == {"text", "start", "end", "score", "reasons", "types", "claimant", "entities"}
+        assert raw[claim["start"] : claim["end"]] == claim["text"]
+        for entity in claim["entities"]:
+            assert set(entity) == {"text", "label", "start", "end"}
+            assert raw[entity["start"] : entity["end"]] == entity["text"]
+    assert not any("date 2023-01" in c["text"] for c in result["claims"])
+
+
+def test_extract_claims_jsonl_answers_one_line_per_input_line(tmp_path):
+    path = tmp_path / "in.jsonl"
+    items = [{"id": "a", "text": "Le chômage a baissé de 2 % en 2023, selon l'INSEE."}, {"id": 7, "text": ""}]
+    path.write_text("\n".join(json.dumps(i, ensure_ascii=False) for i in items) + "\n", encoding="utf-8")
+    done = _manage("extract_claims", str(path), "--lang", "fr", "--jsonl")
+    assert done.returncode == 0, done.stderr
+    lines = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [line["id"] for line in lines] == ["a", 7]
+    assert lines[0]["claims"][0]["claimant"] == "l'INSEE"
+    assert lines[1]["claims"] == [] and lines[1]["sentences"] == 0
+
+
+def test_train_checkworthiness_writes_a_versioned_model_with_its_metrics(tmp_path):
+    train = tmp_path / "train.tsv"
+    lines = ["Sentence_id\tText\tclass_label"]
+    lines += [f"{i}\tThe deficit grew by {i} billion dollars in {1990 + i % 20}.\tYes" for i in range(40)]
+    lines += [f"{i + 40}\tThank you so much, it is good to see you, {i}.\tNo" for i in range(40)]
+    train.write_text("\n".join(lines) + "\n")
+    done = _manage(
+        "train_checkworthiness",
+        "--lang",
+        "en",
+        "--train",
+        str(train),
+        "--dev",
+        str(train),
+        "--output",
+        str(tmp_path / "model"),
+    )
+    assert done.returncode == 0, done.stderr
+    metrics = json.loads((tmp_path / "model" / "metrics.json").read_text())
+    assert metrics["version"].startswith("ngram-en-")
+    assert metrics["dev"]["f1"] == pytest.approx(1.0)
+    assert "threshold" in metrics and "cross_validation" in metrics
+
+
+def test_the_shipped_english_model_is_reproducible_from_the_shared_data(tmp_path):
+    require((DATA / "checkworthiness-en" / "train.tsv").exists(), "../shared/data/checkworthiness-en is absent")
+    shipped = json.loads((ROOT / "claims" / "nlp" / "data" / "en" / "metrics.json").read_text())
+    assert shipped["train_sentences"] == 22501 and shipped["source"] == "train.tsv"
+    assert shipped["dev"]["f1"] > 0.85

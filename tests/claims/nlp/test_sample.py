@@ -1,0 +1,95 @@
+"""The sample article must read right. No database: the NLP package on its own."""
+
+import re
+
+import pytest
+
+from claims.nlp.pipeline import extract
+from tests.helpers import sample_text
+
+
+@pytest.fixture(scope="module")
+def sample():
+    raw = sample_text()
+    body = raw.split("\n", 2)[2]
+    return body, extract(body, "fr", outlet="CNN")
+
+
+def _claim(result, start_of_text: str):
+    found = [c for c in result.claims if c.text.startswith(start_of_text)]
+    assert found, f"no claim starts with {start_of_text!r}"
+    return found[0]
+
+
+def test_every_claim_is_exactly_its_span_of_the_original_text(sample):
+    body, result = sample
+    for claim in result.claims:
+        assert body[claim.start : claim.end] == claim.text
+        for entity in claim.entities:
+            assert body[entity.start : entity.end] == entity.text
+
+
+def test_chinese_companies_selling_non_lethal_equipment_is_a_claim_by_two_us_officials(sample):
+    claim = _claim(sample[1], "L’administration Biden a récemment fait part")
+    assert "matériel non létal" in claim.text
+    assert claim.claimant == "deux responsables américains"
+    assert "reported_statement" in claim.types
+
+
+def test_body_armour_and_helmets_is_a_claim(sample):
+    claim = _claim(sample[1], "Cet équipement comprend")
+    assert "gilets pare-balles" in claim.text and "casques" in claim.text
+    assert claim.claimant.startswith("plusieurs sources familières")
+
+
+def test_blinkens_coming_trip_to_china_is_a_prediction(sample):
+    claim = _claim(sample[1], "Le secrétaire d’État Tony Blinken se rendra en Chine")
+    assert "prediction" in claim.types
+    assert any(e.text == "Tony Blinken" and e.label == "PERSON" for e in claim.entities)
+
+
+def test_the_friendship_without_limits_declaration_is_a_quote(sample):
+    claim = _claim(sample[1], "La Chine et la Russie ont déclaré publiquement une « amitié sans limites »")
+    assert "quote" in claim.types
+
+
+def test_no_evidence_of_lethal_aid_is_a_claim_by_us_intelligence(sample):
+    claim = _claim(sample[1], "Les responsables du renseignement américain ont toujours déclaré")
+    assert "renseignement" in claim.claimant
+
+
+def test_the_burns_quote_has_bill_burns_as_speaker(sample):
+    claim = _claim(sample[1], "“Il s’avère qu’il y a en fait des limites")
+    assert claim.claimant == "Bill Burns"
+    assert {"quote", "reported_statement"} <= set(claim.types)
+    assert any(e.text == "CIA" and e.label == "ORG" for e in claim.entities)
+
+
+def test_putins_statement_after_the_virtual_meeting_with_xi_is_his(sample):
+    claim = _claim(sample[1], "En décembre, après une rencontre virtuelle")
+    assert claim.claimant == "Vladimir Poutine"
+    assert any(e.label == "DATE" and e.text == "décembre" for e in claim.entities)
+
+
+def test_the_conditional_about_what_the_biden_administration_might_determine_is_not_a_claim(sample):
+    body, result = sample
+    assert not any(c.text.startswith("Si l’administration Biden détermine") for c in result.claims)
+    assert "Si l’administration Biden détermine" in body
+
+
+def test_no_entity_is_an_elided_fragment(sample):
+    for claim in sample[1].claims:
+        for entity in claim.entities:
+            assert not re.match(r"^(?:qu|s|l|d|n|j|c)['’]", entity.text, re.IGNORECASE), entity
+            assert len(entity.text) >= 2
+
+
+def test_scores_are_between_0_and_1_with_reasons_for_kept_claims(sample):
+    for claim in sample[1].claims:
+        assert 0 <= claim.score <= 1
+        assert claim.reasons, claim.text
+
+
+def test_a_claim_nobody_is_credited_with_is_the_outlets(sample):
+    claim = _claim(sample[1], "CNN a contacté l’ambassade")
+    assert claim.claimant == "CNN"
