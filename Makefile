@@ -3,7 +3,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint venv
+.PHONY: run test lint venv models bench
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -24,3 +24,16 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
+
+SHARED_DATA := ../shared/data
+
+## make models: retrain the shipped scorers from ../shared/data (English n-grams, French cue weights).
+models: $(STAMP)
+	$(PY) manage.py train_checkworthiness --lang en --train $(SHARED_DATA)/checkworthiness-en/train.tsv \
+		--dev $(SHARED_DATA)/checkworthiness-en/dev.tsv --output claims/nlp/data/en
+	$(PY) manage.py train_checkworthiness --lang fr --claims-fr $(SHARED_DATA)/claims-fr/train.csv \
+		--output claims/nlp/data/fr
+
+## make bench: every benchmark, each beside its baseline; the table goes to bench/results.md.
+bench: $(STAMP)
+	@cd bench && for b in checkworthiness extraction; do ../$(PY) $$b.py 2>/dev/null; done | tee results.md

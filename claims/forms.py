@@ -32,3 +32,121 @@ class ArticleSubmitForm(forms.Form):
             # Checked on the declared size before anything is read.
             self.add_error("file", _("The file is larger than %(size)s bytes.") % {"size": f"{max_bytes():,}"})
         return data
+
+
+class ArticleFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    status = forms.ChoiceField(label=_("Extraction"), required=False)
+    language = forms.ChoiceField(
+        label=_("Language"), required=False, choices=[("", _("All")), ("fr", _("French")), ("en", _("English"))]
+    )
+    outlet = forms.ChoiceField(label=_("Outlet"), required=False)
+    date_from = forms.DateField(
+        label=_("Published from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(label=_("to"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, outlets=(), **kwargs):
+        from claims.models import ExtractionStatus
+
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", _("All")), *ExtractionStatus.choices]
+        self.fields["outlet"].choices = [("", _("All")), *((o, o) for o in outlets)]
+
+
+class CommentRequiredForm(forms.Form):
+    comment = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class WordingForm(forms.Form):
+    wording = forms.CharField(label=_("Wording for checking"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+class ManualClaimForm(forms.Form):
+    """A claim the extractor missed: the exact text selected in the article (offsets from the page's script)."""
+
+    text = forms.CharField(label=_("Exact text from the article"), widget=forms.Textarea(attrs={"rows": 3}))
+    start = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+
+
+def checker_queryset():
+    from django.contrib.auth import get_user_model
+
+    from claims.workflow import CHECKER_GROUP
+
+    return get_user_model().objects.filter(is_active=True, groups__name=CHECKER_GROUP).order_by("username")
+
+
+class CheckerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.get_full_name() or obj.get_username()
+
+
+class AssignForm(forms.Form):
+    assignee = CheckerChoiceField(label=_("Checker"), queryset=None, required=False, empty_label=_("Least loaded"))
+    due_date = forms.DateField(label=_("Due date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = checker_queryset()
+
+
+class BulkTriageForm(AssignForm):
+    ACTIONS = [("keep", _("Keep")), ("dismiss", _("Dismiss")), ("assign", _("Keep and assign"))]
+    action = forms.ChoiceField(choices=ACTIONS)
+    claims = forms.ModelMultipleChoiceField(queryset=None)
+
+    def __init__(self, *args, claims=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["claims"].queryset = claims
+
+
+def _http_only(value: str) -> None:
+    from urllib.parse import urlsplit
+
+    if value and urlsplit(value).scheme not in ("http", "https"):
+        raise forms.ValidationError(_("Only http and https links are accepted."))
+
+
+class EvidenceForm(forms.Form):
+    from claims.models import EvidenceStance
+
+    url = forms.URLField(
+        label=_("URL"), max_length=1000, required=False, assume_scheme="https", validators=[_http_only]
+    )
+    title = forms.CharField(label=_("Title"), max_length=500)
+    excerpt = forms.CharField(label=_("Excerpt"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    stance = forms.ChoiceField(label=_("Stance"), choices=EvidenceStance.choices)
+    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class VerdictForm(forms.Form):
+    from claims.models import Rating
+
+    rating = forms.ChoiceField(label=_("Rating"), choices=Rating.choices)
+    summary = forms.CharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 3}))
+    rationale = forms.CharField(label=_("Rationale"), widget=forms.Textarea(attrs={"rows": 6}), required=False)
+
+
+class IndependentRatingForm(forms.Form):
+    from claims.models import Rating
+
+    independent_rating = forms.ChoiceField(label=_("Your own rating"), choices=Rating.choices)
+
+
+class ReviewForm(forms.Form):
+    from claims.models import ReviewDecision
+
+    decision = forms.ChoiceField(label=_("Decision"), choices=ReviewDecision.choices, widget=forms.RadioSelect)
+    comment = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "send_back" and not data.get("comment", "").strip():
+            self.add_error("comment", _("Say what needs to change: the checker reads this."))
+        return data

@@ -32,6 +32,15 @@ def _no_network(monkeypatch):
     monkeypatch.setattr(socket.socket, "connect", guarded)
 
 
+@pytest.fixture(autouse=True)
+def _english_outside_requests():
+    """Service messages are asserted in English; requests still negotiate their own language."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def editor_user(db):
     return editor()

@@ -24,3 +24,16 @@ def require(condition: bool, reason: str) -> None:
 def sample_text() -> str:
     require(SAMPLE.exists(), f"the sample article is not at {SAMPLE}")
     return SAMPLE.read_text(encoding="utf-8")
+
+
+def require_postgresql() -> None:
+    """For PostgreSQL-only behaviour: runs in CI's PostgreSQL pass, skips on the SQLite default."""
+    import os
+
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        return
+    if IN_CI and os.environ.get("FACTCHECK_EXPECT_SERVICES") == "true":
+        pytest.fail("CI's PostgreSQL pass is not running on PostgreSQL")
+    pytest.skip("PostgreSQL-only: runs in the PostgreSQL pass (DATABASE_URL=postgres://…)")

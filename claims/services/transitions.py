@@ -4,7 +4,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from claims import workflow
-from claims.models import Claim
+from claims.models import Claim, ClaimOrigin, ClaimStatus
 from claims.models.history import EventKind
 from claims.services.history import event_record
 
@@ -51,4 +51,36 @@ def claim_edit_wording(*, claim: Claim, actor, wording: str) -> Claim:
         event_record(claim=claim, actor=actor, kind=EventKind.EDITED, changes={"wording": [claim.wording, wording]})
         claim.wording = wording
         claim.save(update_fields=["wording", "updated_at"])
+    return claim
+
+
+def claim_add_manual(*, article, actor, text: str, start: int | None = None) -> Claim:
+    """A claim the extractor missed, selected by an editor: kept for checking, offsets exact."""
+    if not workflow.has_role(actor, "triage_claim"):
+        raise workflow.WorkflowError(_("Only editors can add claims."))
+    text = text.strip()
+    if not text:
+        raise workflow.WorkflowError(_("Select the claim's text in the article first."))
+    body = article.body
+    if start is None or body[start : start + len(text)] != text:
+        start = body.find(text)
+    if start < 0:
+        raise workflow.WorkflowError(_("This text is not in the article. Select it in the article's text."))
+    with transaction.atomic():
+        claim = Claim.objects.create(
+            article=article,
+            text=text,
+            start=start,
+            end=start + len(text),
+            origin=ClaimOrigin.MANUAL,
+            status=ClaimStatus.TO_CHECK,
+            created_by=actor,
+        )
+        event_record(
+            claim=claim,
+            actor=actor,
+            kind=EventKind.CREATED,
+            to_status=ClaimStatus.TO_CHECK,
+            changes={"start": claim.start, "end": claim.end},
+        )
     return claim

@@ -16,6 +16,7 @@ def evidence_add(
 ) -> Evidence:
     workflow.check_can_work(claim=claim, user=actor)
     with transaction.atomic():
+        _start_if_assigned(claim, actor)
         evidence = Evidence.objects.create(
             claim=claim, url=url, title=title, excerpt=excerpt, stance=stance, note=note, added_by=actor
         )
@@ -26,7 +27,6 @@ def evidence_add(
             message=title,
             changes={"url": url, "stance": stance},
         )
-        _start_if_assigned(claim, actor)
     return evidence
 
 
@@ -44,13 +44,13 @@ def verdict_save_draft(*, claim: Claim, actor, rating: str, summary: str, ration
     """Save (or replace) the checker's draft; nothing is submitted."""
     workflow.check_can_work(claim=claim, user=actor)
     with transaction.atomic():
+        _start_if_assigned(claim, actor)
         verdict, _created = Verdict.objects.update_or_create(
             claim=claim,
             author=actor,
             submitted_at__isnull=True,
             defaults={"rating": rating, "summary": summary, "rationale": rationale},
         )
-        _start_if_assigned(claim, actor)
     return verdict
 
 

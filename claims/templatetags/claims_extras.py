@@ -1,4 +1,5 @@
 from django import template
+from django.utils.translation import gettext_lazy as _
 
 register = template.Library()
 
@@ -15,3 +16,35 @@ def shade(score) -> str:
 def percent_bucket(value) -> int:
     """Round a percentage down to a multiple of 5, for the progress bar's width class."""
     return max(0, min(100, int(value) // 5 * 5))
+
+
+@register.filter
+def multiply(value, factor) -> int:
+    return int(value) * int(factor)
+
+
+@register.filter
+def bar_width(count, maximum) -> int:
+    """Pixels for a bar in the dashboard chart (at most 260)."""
+    return round(260 * int(count) / max(1, int(maximum)))
+
+
+@register.filter
+def percent(value) -> str:
+    return "" if value is None else f"{round(float(value) * 100)} %"
+
+
+_TYPE_LABELS = {
+    "quantity": _("quantity"),
+    "quote": _("quote"),
+    "reported_statement": _("reported statement"),
+    "event": _("event"),
+    "prediction": _("prediction"),
+    "comparison": _("comparison"),
+    "causal": _("causal"),
+}
+
+
+@register.filter
+def claim_types(codes) -> str:
+    return ", ".join(str(_TYPE_LABELS.get(code, code)) for code in codes or [])

@@ -1,14 +1,12 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from claims import workflow
-from claims.forms import ArticleSubmitForm
-from claims.models import Article, ClaimStatus
+from claims import selectors, workflow
+from claims.forms import ArticleFilterForm, ArticleSubmitForm, ManualClaimForm
 from claims.services.ingestion import ArticleInput, IngestionError, article_ingest, article_input_from_upload
 from claims.views.access import desk_required, get_article_for_user
 
@@ -17,19 +15,22 @@ PAGE_SIZE = 25
 
 @desk_required
 def article_list(request):
-    articles = (
-        Article.objects.select_related("submitted_by")
-        .annotate(claim_count=Count("claims", filter=~Q(claims__status=ClaimStatus.DISMISSED)))
-        .order_by("-created_at", "-id")
+    form = ArticleFilterForm(request.GET or None, outlets=selectors.outlet_choices())
+    filters = form.cleaned_data if form.is_valid() else {}
+    articles = selectors.article_list(
+        query=filters.get("q", ""),
+        status=filters.get("status", ""),
+        language=filters.get("language", ""),
+        outlet=filters.get("outlet", ""),
+        date_from=filters.get("date_from"),
+        date_to=filters.get("date_to"),
     )
-    query = request.GET.get("q", "").strip()
-    if query:
-        articles = articles.filter(Q(title__icontains=query) | Q(outlet__icontains=query))
-    status = request.GET.get("status", "")
-    if status:
-        articles = articles.filter(extraction_status=status)
     page = Paginator(articles, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "claims/article_list.html", {"page": page, "query": query, "status": status})
+    querystring = request.GET.copy()
+    querystring.pop("page", None)
+    return render(
+        request, "claims/article_list.html", {"page": page, "form": form, "querystring": querystring.urlencode()}
+    )
 
 
 @desk_required
@@ -59,7 +60,13 @@ def article_detail(request, pk: int):
     return render(
         request,
         "claims/article_detail.html",
-        {"article": article, "claims": claims, "segments": highlight_segments(article.body, claims)},
+        {
+            "article": article,
+            "claims": claims,
+            "segments": highlight_segments(article.body, claims),
+            "can_add": workflow.is_editor(request.user),
+            "add_form": ManualClaimForm(),
+        },
     )
 
 

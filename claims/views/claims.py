@@ -1,21 +1,256 @@
-from django.shortcuts import render
+"""The claim page and every action on a claim. All changes go through services and the workflow."""
 
-from claims import workflow
-from claims.services.verification import current_verdict
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from claims import forms, workflow
+from claims.models import ClaimStatus
+from claims.services import assignment, transitions, verification
 from claims.views.access import desk_required, get_claim_for_user
+
+CONTEXT_CHARS = 400
+BLIND_KEY = "independent_ratings"
 
 
 @desk_required
 def claim_detail(request, pk: int):
-    claim = get_claim_for_user(request, pk)
-    verdict = current_verdict(claim)
+    return _render(request, get_claim_for_user(request, pk))
+
+
+def _render(request, claim, status: int = 200, **bound):
+    verdict = verification.current_verdict(claim)
+    draft = claim.verdicts.filter(author=request.user, submitted_at__isnull=True).first()
+    blind = request.session.get(BLIND_KEY, {}).get(str(claim.pk), "")
+    is_reviewer = (
+        claim.status == ClaimStatus.IN_REVIEW
+        and workflow.has_role(request.user, "review_verdict")
+        and verdict is not None
+        and verdict.author_id != request.user.pk
+    )
+    body = claim.article.body
     context = {
         "claim": claim,
+        "before": body[max(0, claim.start - CONTEXT_CHARS) : claim.start],
+        "after": body[claim.end : claim.end + CONTEXT_CHARS],
         "events": claim.events.select_related("actor"),
         "evidence": claim.evidence.select_related("added_by"),
+        "comments": claim.comments.select_related("author"),
+        "assignments": claim.assignments.select_related("assignee", "assigned_by"),
         "verdict": verdict,
-        "actions": workflow.allowed_actions(
-            claim=claim, user=request.user, verdict_author_id=verdict.author_id if verdict else None
+        "verdict_visible": verdict is not None and (not is_reviewer or blind or "reveal" in request.GET),
+        "is_reviewer": is_reviewer,
+        "independent_rating": blind,
+        "can_work": _allowed(workflow.check_can_work, claim, request.user),
+        "can_assign": _allowed(workflow.check_can_assign, claim, request.user, assignee=_any_checker()),
+        "can_edit_wording": _allowed(workflow.check_can_edit_wording, claim, request.user),
+        "can_comment": _allowed(workflow.check_can_comment, claim, request.user),
+        "actions": [
+            t
+            for t in workflow.allowed_actions(
+                claim=claim, user=request.user, verdict_author_id=verdict.author_id if verdict else None
+            )
+            if t.action not in ("assign", "submit", "approve", "send_back")  # these have their own forms
+        ],
+        "assign_form": bound.get("assign_form") or forms.AssignForm(initial={"due_date": claim.due_date}),
+        "wording_form": bound.get("wording_form") or forms.WordingForm(initial={"wording": claim.display_text}),
+        "evidence_form": bound.get("evidence_form") or forms.EvidenceForm(),
+        "comment_form": bound.get("comment_form") or forms.CommentForm(),
+        "verdict_form": bound.get("verdict_form")
+        or forms.VerdictForm(
+            initial=_verdict_initial(draft or (verdict if claim.assignee_id == request.user.pk else None))
         ),
+        "draft": draft,
+        "rating_form": forms.IndependentRatingForm(),
+        "review_form": bound.get("review_form") or forms.ReviewForm(),
     }
-    return render(request, "claims/claim_detail.html", context)
+    return render(request, "claims/claim_detail.html", context, status=status)
+
+
+def _allowed(check, claim, user, **kwargs) -> bool:
+    try:
+        check(claim=claim, user=user, **kwargs)
+    except workflow.WorkflowError:
+        return False
+    return True
+
+
+def _any_checker():
+    return forms.checker_queryset().first() or _NoChecker()
+
+
+class _NoChecker:
+    is_active = False
+
+    def has_perm(self, perm):
+        return False
+
+    def get_username(self):
+        return "-"
+
+
+def _verdict_initial(verdict) -> dict:
+    if verdict is None:
+        return {}
+    return {"rating": verdict.rating, "summary": verdict.summary, "rationale": verdict.rationale}
+
+
+def _back(request, claim):
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)
+    return redirect(claim)
+
+
+@desk_required
+@require_POST
+def claim_transition(request, pk: int, action: str):
+    claim = get_claim_for_user(request, pk)
+    try:
+        transitions.claim_transition(
+            claim=claim, actor=request.user, action=action, comment=request.POST.get("comment", "")
+        )
+    except workflow.WorkflowError as error:
+        if request.htmx:
+            return HttpResponse(str(error), status=409)
+        messages.error(request, str(error))
+        return _back(request, claim)
+    if request.htmx:
+        return render(request, "claims/includes/triage_row.html", {"claim": claim, "done": True})
+    messages.success(request, _("Claim %(id)s: %(status)s.") % {"id": claim.pk, "status": claim.get_status_display()})
+    return _back(request, claim)
+
+
+@desk_required
+@require_POST
+def claim_assign(request, pk: int):
+    claim = get_claim_for_user(request, pk)
+    form = forms.AssignForm(request.POST)
+    if not form.is_valid():
+        return _render(request, claim, status=400, assign_form=form)
+    data = form.cleaned_data
+    try:
+        if data["assignee"] is None:
+            done = assignment.claims_assign_least_loaded(
+                claims=[claim], actor=request.user, due_date=data["due_date"], note=data["note"]
+            )[0]
+        else:
+            done = assignment.claim_assign(
+                claim=claim, actor=request.user, assignee=data["assignee"], due_date=data["due_date"], note=data["note"]
+            )
+    except workflow.WorkflowError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Assigned to %(user)s.") % {"user": done.assignee.get_username()})
+    return _back(request, claim)
+
+
+@desk_required
+@require_POST
+def claim_wording(request, pk: int):
+    claim = get_claim_for_user(request, pk)
+    form = forms.WordingForm(request.POST)
+    if not form.is_valid():
+        return _render(request, claim, status=400, wording_form=form)
+    try:
+        transitions.claim_edit_wording(claim=claim, actor=request.user, wording=form.cleaned_data["wording"])
+    except workflow.WorkflowError as error:
+        messages.error(request, str(error))
+    return redirect(claim)
+
+
+@desk_required
+@require_POST
+def claim_evidence(request, pk: int):
+    claim = get_claim_for_user(request, pk)
+    form = forms.EvidenceForm(request.POST)
+    if not form.is_valid():
+        return _render(request, claim, status=400, evidence_form=form)
+    try:
+        verification.evidence_add(claim=claim, actor=request.user, **form.cleaned_data)
+    except workflow.WorkflowError as error:
+        messages.error(request, str(error))
+        return _render(request, claim, status=409, evidence_form=form)
+    messages.success(request, _("Evidence added."))
+    return redirect(claim)
+
+
+@desk_required
+@require_POST
+def claim_comment(request, pk: int):
+    claim = get_claim_for_user(request, pk)
+    form = forms.CommentForm(request.POST)
+    if not form.is_valid():
+        return _render(request, claim, status=400, comment_form=form)
+    try:
+        verification.comment_add(claim=claim, actor=request.user, body=form.cleaned_data["body"])
+    except workflow.WorkflowError as error:
+        messages.error(request, str(error))
+        return _render(request, claim, status=409, comment_form=form)
+    return redirect(claim)
+
+
+@desk_required
+@require_POST
+def claim_verdict(request, pk: int):
+    """Save the draft (button "draft", or htmx autosave) or submit it for review."""
+    claim = get_claim_for_user(request, pk)
+    form = forms.VerdictForm(request.POST)
+    if not form.is_valid():
+        if request.htmx:
+            return HttpResponse(status=204)  # an incomplete draft is kept in the page
+        return _render(request, claim, status=400, verdict_form=form)
+    submit = request.POST.get("intent") == "submit"
+    service = verification.verdict_submit if submit else verification.verdict_save_draft
+    try:
+        service(claim=claim, actor=request.user, **form.cleaned_data)
+    except workflow.WorkflowError as error:
+        if request.htmx:
+            return HttpResponse(str(error), status=409)
+        messages.error(request, str(error))
+        return _render(request, claim, status=409, verdict_form=form)
+    if request.htmx:
+        return render(request, "claims/includes/draft_saved.html")
+    messages.success(request, _("Verdict submitted for review.") if submit else _("Draft saved."))
+    return redirect(claim)
+
+
+@desk_required
+@require_POST
+def claim_independent_rating(request, pk: int):
+    """The reviewer's own rating, recorded before the proposed verdict is shown."""
+    claim = get_claim_for_user(request, pk)
+    form = forms.IndependentRatingForm(request.POST)
+    if form.is_valid():
+        ratings = request.session.get(BLIND_KEY, {})
+        ratings[str(claim.pk)] = form.cleaned_data["independent_rating"]
+        request.session[BLIND_KEY] = ratings
+    return redirect(claim)
+
+
+@desk_required
+@require_POST
+def claim_review(request, pk: int):
+    claim = get_claim_for_user(request, pk)
+    form = forms.ReviewForm(request.POST)
+    if not form.is_valid():
+        return _render(request, claim, status=400, review_form=form)
+    ratings = request.session.get(BLIND_KEY, {})
+    try:
+        verification.review_submit(
+            claim=claim,
+            actor=request.user,
+            decision=form.cleaned_data["decision"],
+            comment=form.cleaned_data["comment"],
+            independent_rating=ratings.get(str(claim.pk), ""),
+        )
+    except workflow.WorkflowError as error:
+        messages.error(request, str(error))
+        return _render(request, claim, status=409, review_form=form)
+    ratings.pop(str(claim.pk), None)
+    request.session[BLIND_KEY] = ratings
+    messages.success(request, _("Review recorded."))
+    return redirect(claim)

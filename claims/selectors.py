@@ -1,0 +1,154 @@
+"""Reads: queues, dashboards, search. Keyword-only functions named <entity>_<query>."""
+
+import datetime as dt
+from collections import Counter
+
+from django.contrib.auth import get_user_model
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.db import connection
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from claims import workflow
+from claims.models import Article, Claim, ClaimEvent, ClaimStatus, Review
+
+OPEN_STATUSES = (ClaimStatus.ASSIGNED, ClaimStatus.IN_PROGRESS, ClaimStatus.IN_REVIEW)
+
+
+def claim_list(*, status: str = "", article_id: int | None = None, assignee_id: int | None = None) -> QuerySet:
+    claims = Claim.objects.select_related("article", "assignee")
+    if status:
+        claims = claims.filter(status=status)
+    if article_id:
+        claims = claims.filter(article_id=article_id)
+    if assignee_id:
+        claims = claims.filter(assignee_id=assignee_id)
+    return claims
+
+
+def claim_list_for_triage(*, article_id: int | None = None) -> QuerySet:
+    """Detected claims, the most check-worthy first."""
+    return claim_list(status=ClaimStatus.DETECTED, article_id=article_id).order_by("-score", "article_id", "start")
+
+
+def claim_queue_for_user(*, user) -> QuerySet:
+    """My queue: claims assigned to me still open, overdue and soonest due first."""
+    return claim_list(assignee_id=user.pk).filter(status__in=OPEN_STATUSES).order_by("due_date", "-updated_at")
+
+
+def claim_list_for_review(*, user) -> QuerySet:
+    """Claims waiting for review whose current verdict someone else wrote."""
+    return claim_list(status=ClaimStatus.IN_REVIEW).exclude(verdicts__author=user, verdicts__submitted_at__isnull=False)
+
+
+def article_list(
+    *, query: str = "", status: str = "", language: str = "", outlet: str = "", date_from=None, date_to=None
+) -> QuerySet:
+    articles = Article.objects.select_related("submitted_by").annotate(
+        claim_count=Count("claims", filter=~Q(claims__status=ClaimStatus.DISMISSED))
+    )
+    if query:
+        articles = articles.filter(Q(title__icontains=query) | Q(outlet__icontains=query) | Q(author__icontains=query))
+    if status:
+        articles = articles.filter(extraction_status=status)
+    if language:
+        articles = articles.filter(language=language)
+    if outlet:
+        articles = articles.filter(outlet__iexact=outlet)
+    if date_from:
+        articles = articles.filter(published_on__gte=date_from)
+    if date_to:
+        articles = articles.filter(published_on__lte=date_to)
+    return articles.order_by("-created_at", "-id")
+
+
+def outlet_choices() -> list[str]:
+    return list(Article.objects.exclude(outlet="").order_by("outlet").values_list("outlet", flat=True).distinct())
+
+
+def claims_search(*, query: str) -> QuerySet:
+    """Full-text search over claims: French stemming on PostgreSQL (GIN-indexed), words elsewhere."""
+    claims = Claim.objects.select_related("article", "assignee")
+    if connection.vendor == "postgresql":
+        search = SearchQuery(query, config="french", search_type="websearch")
+        return (
+            claims.annotate(text_vector=SearchVector("text", config="french"))
+            .annotate(rank=SearchRank(SearchVector("text", config="french"), search))
+            .filter(text_vector=search)
+            .order_by("-rank", "-id")
+        )
+    return claims.filter(_all_words(query, "text", "wording")).order_by("-id")
+
+
+def articles_search(*, query: str) -> QuerySet:
+    articles = Article.objects.all()
+    if connection.vendor == "postgresql":
+        search = SearchQuery(query, config="french", search_type="websearch")
+        vector = SearchVector("title", "body", config="french")
+        return (
+            articles.annotate(document=vector, rank=SearchRank(vector, search))
+            .filter(document=search)
+            .order_by("-rank", "-id")
+        )
+    return articles.filter(_all_words(query, "title", "body")).order_by("-id")
+
+
+def _all_words(query: str, *fields: str) -> Q:
+    condition = Q()
+    for word in query.split():
+        any_field = Q()
+        for name in fields:
+            any_field |= Q(**{f"{name}__icontains": word})
+        condition &= any_field
+    return condition
+
+
+def dashboard_data(*, user) -> dict:
+    today = timezone.localdate()
+    counts = dict(Claim.objects.values_list("status").annotate(n=Count("id")).order_by())
+    by_status = [(status, counts.get(status.value, 0)) for status in ClaimStatus]
+    return {
+        "by_status": by_status,
+        "max_count": max([n for _s, n in by_status] + [1]),
+        "my_queue": claim_queue_for_user(user=user)[:10],
+        "overdue": claim_list().filter(status__in=OPEN_STATUSES, due_date__lt=today).order_by("due_date")[:20],
+        "workload": checker_workload(),
+        "recent": ClaimEvent.objects.select_related("actor", "claim").order_by("-created_at", "-id")[:15],
+        "agreement": agreement(),
+    }
+
+
+def checker_workload() -> QuerySet:
+    today = timezone.localdate()
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name=workflow.CHECKER_GROUP)
+        .annotate(
+            open_claims=Count("assigned_claims", filter=Q(assigned_claims__status__in=OPEN_STATUSES)),
+            overdue_claims=Count(
+                "assigned_claims",
+                filter=Q(assigned_claims__status__in=OPEN_STATUSES, assigned_claims__due_date__lt=today),
+            ),
+        )
+        .order_by("-open_claims", "username")
+    )
+
+
+def agreement(*, since: dt.date | None = None) -> dict:
+    """Checker's proposed rating against the reviewer's independent one: raw agreement and Cohen's kappa."""
+    reviews = Review.objects.exclude(independent_rating="").select_related("verdict")
+    if since:
+        reviews = reviews.filter(created_at__date__gte=since)
+    pairs = [(r.verdict.rating, r.independent_rating) for r in reviews]
+    return {"pairs": len(pairs), **cohen_kappa(pairs)}
+
+
+def cohen_kappa(pairs: list[tuple[str, str]]) -> dict:
+    if not pairs:
+        return {"observed": None, "kappa": None}
+    n = len(pairs)
+    observed = sum(a == b for a, b in pairs) / n
+    first, second = Counter(a for a, _ in pairs), Counter(b for _, b in pairs)
+    expected = sum(first[k] * second[k] for k in first) / (n * n)
+    kappa = 1.0 if expected == 1 else (observed - expected) / (1 - expected)
+    return {"observed": round(observed, 3), "kappa": round(kappa, 3)}

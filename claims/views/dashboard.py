@@ -1,0 +1,32 @@
+from django.core.paginator import Paginator
+from django.shortcuts import render
+
+from claims import selectors
+from claims.views.access import desk_required
+
+
+@desk_required
+def dashboard(request):
+    return render(request, "claims/dashboard.html", selectors.dashboard_data(user=request.user))
+
+
+@desk_required
+def my_queue(request):
+    page = Paginator(selectors.claim_queue_for_user(user=request.user), 50).get_page(request.GET.get("page"))
+    return render(request, "claims/claim_queue.html", {"page": page, "title_key": "queue"})
+
+
+@desk_required
+def review_queue(request):
+    page = Paginator(selectors.claim_list_for_review(user=request.user), 50).get_page(request.GET.get("page"))
+    return render(request, "claims/claim_queue.html", {"page": page, "title_key": "review"})
+
+
+@desk_required
+def search(request):
+    query = request.GET.get("q", "").strip()
+    claims = articles = []
+    if query:
+        claims = selectors.claims_search(query=query)[:50]
+        articles = selectors.articles_search(query=query)[:20]
+    return render(request, "claims/search.html", {"query": query, "claims": claims, "articles": articles})
