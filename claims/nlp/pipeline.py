@@ -1,5 +1,6 @@
 """From text to claims: the one entry point the rest of the project calls."""
 
+import itertools
 from collections.abc import Callable, Iterable, Iterator
 
 from claims.nlp import models, scorer
@@ -7,7 +8,7 @@ from claims.nlp.attribute import claimant
 from claims.nlp.cues import add_context, cues, reason_phrases
 from claims.nlp.entities import entities
 from claims.nlp.normalise import normalise
-from claims.nlp.segment import Sentence, sentences
+from claims.nlp.segment import Sentence, parse_many, sentences, sentences_of
 from claims.nlp.types import Entity, ExtractedClaim, Extraction
 
 __all__ = ["Entity", "ExtractedClaim", "Extraction", "extract", "extract_many"]
@@ -23,8 +24,19 @@ def extract(
 
     `keep_all` returns every sentence with its score (for ranking and evaluation).
     """
-    nlp = models.load(language)
-    found = list(sentences(nlp, text))
+    return _extract_sentences(
+        text,
+        language,
+        list(sentences(models.load(language), text)),
+        outlet=outlet,
+        progress=progress,
+        keep_all=keep_all,
+    )
+
+
+def _extract_sentences(
+    text: str, language: str, found: list[Sentence], *, outlet: str, progress, keep_all: bool
+) -> Extraction:
     rank = scorer.for_language(language)
     default_claimant = outlet or OUTLET_FALLBACK.get(language, "the outlet")
     candidates = [_candidate(text, s, language, default_claimant) for s in found]
@@ -50,10 +62,16 @@ def extract(
     )
 
 
-def extract_many(items: Iterable[tuple[str, str]], language: str, **kwargs) -> Iterator[tuple[str, Extraction]]:
-    """(id, text) pairs → (id, Extraction), the model loaded once."""
-    for item_id, text in items:
-        yield item_id, extract(text, language, **kwargs)
+def extract_many(
+    items: Iterable[tuple[object, str]], language: str, *, outlet: str = "", keep_all: bool = False, chunk: int = 64
+) -> Iterator[tuple[object, Extraction]]:
+    """(id, text) pairs → (id, Extraction): the paragraphs of `chunk` texts go through one nlp.pipe stream."""
+    nlp = models.load(language)
+    for batch in _batched(items, chunk):
+        texts = [text for _id, text in batch]
+        for (item_id, text), parsed in zip(batch, parse_many(nlp, texts), strict=True):
+            found = list(sentences_of(parsed))
+            yield item_id, _extract_sentences(text, language, found, outlet=outlet, progress=None, keep_all=keep_all)
 
 
 def _candidate(text: str, sentence: Sentence, language: str, default_claimant: str):
@@ -93,3 +111,10 @@ def score_texts(texts: list[str], language: str, batch_size: int = 256) -> tuple
         span = doc[:]
         found.append(cues(span, span.text, entities(span, 0), claimant(span, language)))
     return [round(float(s), 4) for s in rank.score(texts, found)], rank.threshold
+
+
+def _batched(items: Iterable, size: int) -> Iterator[list]:
+    """itertools.batched, which Python 3.11 lacks."""
+    iterator = iter(items)
+    while batch := list(itertools.islice(iterator, size)):
+        yield batch

@@ -36,9 +36,19 @@ def paragraphs(text: str) -> list[Paragraph]:
 def sentences(nlp: Language, text: str, batch_size: int = 64) -> Iterator[Sentence]:
     """Every sentence of `text`, trimmed, with offsets into `text`, in reading order."""
     paras = paragraphs(text)
-    docs = nlp.pipe((p.text for p in paras), batch_size=batch_size)
+    return sentences_of(zip(paras, nlp.pipe((p.text for p in paras), batch_size=batch_size), strict=True))
+
+
+def parse_many(nlp: Language, texts: list[str], batch_size: int = 64) -> list[list[tuple[Paragraph, Doc]]]:
+    """The paragraphs of many texts parsed in one nlp.pipe stream, regrouped per text."""
+    per_text = [paragraphs(text) for text in texts]
+    docs = nlp.pipe((p.text for paras in per_text for p in paras), batch_size=batch_size)
+    return [[(para, next(docs)) for para in paras] for paras in per_text]
+
+
+def sentences_of(parsed: Iterable[tuple[Paragraph, Doc]]) -> Iterator[Sentence]:
     index = 0
-    for para, doc in zip(paras, docs, strict=True):
+    for para, doc in parsed:
         for span in _trimmed_sentences(doc):
             yield Sentence(index, para.start + span.start_char, para.start + span.end_char, span)
             index += 1

@@ -20,7 +20,7 @@ from claims.models.articles import DatePrecision, content_hash
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown"}
 HTML_SUFFIXES = {".html", ".htm"}
-BULK_SUFFIXES = {".jsonl", ".csv"}
+BULK_SUFFIXES = (".jsonl", ".csv")
 ARTICLE_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES
 
 # The sample's first line, " date 2023-01 CNN": publication date and outlet, not body text.
@@ -122,7 +122,7 @@ def article_input_from_upload(*, name: str, data: bytes) -> ArticleInput:
 def articles_import_bulk(*, name: str, data: bytes, submitted_by=None) -> BulkResult:
     """Import many articles from JSONL or CSV. Each good record is saved; bad ones are reported."""
     suffix = PurePath(name).suffix.lower()
-    if suffix not in BULK_SUFFIXES:
+    if suffix not in BULK_SUFFIXES:  # a tuple, so that str.endswith takes it too
         raise IngestionError(_("Bulk import takes .jsonl or .csv files."))
     text = decode_text(data, limit=50 * max_bytes())
     records = _jsonl_records(text) if suffix == ".jsonl" else _csv_records(text)

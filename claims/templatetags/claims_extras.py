@@ -48,3 +48,13 @@ _TYPE_LABELS = {
 @register.filter
 def claim_types(codes) -> str:
     return ", ".join(str(_TYPE_LABELS.get(code, code)) for code in codes or [])
+
+
+@register.filter
+def status_label(code) -> str:
+    from claims.models import ClaimStatus
+
+    try:
+        return str(ClaimStatus(code).label)
+    except ValueError:
+        return code or "—"

@@ -7,7 +7,14 @@ from django.views.decorators.http import require_http_methods
 
 from claims import selectors, workflow
 from claims.forms import ArticleFilterForm, ArticleSubmitForm, ManualClaimForm
-from claims.services.ingestion import ArticleInput, IngestionError, article_ingest, article_input_from_upload
+from claims.services.ingestion import (
+    BULK_SUFFIXES,
+    ArticleInput,
+    IngestionError,
+    article_ingest,
+    article_input_from_upload,
+    articles_import_bulk,
+)
 from claims.views.access import desk_required, get_article_for_user
 
 PAGE_SIZE = 25
@@ -39,6 +46,9 @@ def article_create(request):
     if not workflow.has_role(request.user, "manage_articles"):
         raise PermissionDenied("Editors only")
     form = ArticleSubmitForm(request.POST or None, request.FILES or None)
+    upload = form.files.get("file") if request.method == "POST" else None
+    if upload is not None and upload.name.lower().endswith(BULK_SUFFIXES) and form.is_valid():
+        return _bulk_import(request, form, upload)
     if request.method == "POST" and form.is_valid():
         try:
             result = article_ingest(data=_input_from_form(form.cleaned_data), submitted_by=request.user)
@@ -78,6 +88,23 @@ def article_progress(request, pk: int):
     if article.extraction_status in ("extracted", "failed") and request.htmx:
         response["HX-Refresh"] = "true"  # show the claims
     return response
+
+
+def _bulk_import(request, form, upload):
+    try:
+        outcome = articles_import_bulk(name=upload.name, data=upload.read(), submitted_by=request.user)
+    except IngestionError as error:
+        form.add_error("file", str(error))
+        return render(request, "claims/article_form.html", {"form": form}, status=400)
+    created = sum(r.created for r in outcome.results)
+    messages.success(
+        request,
+        _("%(created)s articles added, %(existing)s already on the desk.")
+        % {"created": created, "existing": len(outcome.results) - created},
+    )
+    for line, message in outcome.errors[:20]:
+        messages.error(request, _("Line %(line)s: %(message)s") % {"line": line, "message": message})
+    return redirect("claims:article-list")
 
 
 def highlight_segments(body: str, claims) -> list[tuple[str, object]]:

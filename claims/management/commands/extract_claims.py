@@ -1,10 +1,9 @@
 import json
-import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from claims.nlp.pipeline import Extraction, extract
+from claims.nlp.pipeline import OUTLET_FALLBACK, Extraction, extract, extract_many
 from claims.services.ingestion import detect_language, split_metadata_line
 
 
@@ -25,27 +24,50 @@ class Command(BaseCommand):
         except (OSError, UnicodeDecodeError) as error:
             raise CommandError(f"{file}: {error}") from None
         if jsonl:
-            for number, line in enumerate(raw.splitlines(), start=1):
-                if line.strip():
-                    self._jsonl_line(number, line, lang)
+            self._jsonl(raw, lang)
             return
         self.stdout.write(json.dumps(_extract_text(raw, lang), ensure_ascii=False, indent=2))
 
-    def _jsonl_line(self, number: int, line: str, lang: str) -> None:
-        try:
-            item = json.loads(line)
-            item_id, text = item["id"], item["text"]
-        except (json.JSONDecodeError, KeyError, TypeError) as error:
-            raise CommandError(f'line {number}: expected {{"id", "text"}} ({error})') from None
-        self.stdout.write(json.dumps({"id": item_id, **_extract_text(text or "", lang)}, ensure_ascii=False))
-        sys.stdout.flush()
+    def _jsonl(self, raw: str, lang: str) -> None:
+        """Items of one language share batched nlp.pipe streams; output keeps the input order."""
+        items = [_jsonl_item(number, line) for number, line in enumerate(raw.splitlines(), start=1) if line.strip()]
+        prepared = [(item_id, *_prepare(text, lang)) for item_id, text in items]
+        results = {}
+        for language in dict.fromkeys(p[3] for p in prepared):
+            group = [(n, p[2]) for n, p in enumerate(prepared) if p[3] == language]
+            for n, result in extract_many(group, language):
+                results[n] = result
+        for n, (item_id, offset, _body, _language, outlet) in enumerate(prepared):
+            if outlet:
+                _relabel_outlet(results[n], outlet)
+            self.stdout.write(json.dumps({"id": item_id, **_as_json(results[n], offset)}, ensure_ascii=False))
+
+
+def _jsonl_item(number: int, line: str) -> tuple[object, str]:
+    try:
+        item = json.loads(line)
+        return item["id"], item["text"] or ""
+    except (json.JSONDecodeError, KeyError, TypeError) as error:
+        raise CommandError(f'line {number}: expected {{"id", "text"}} ({error})') from None
+
+
+def _prepare(raw: str, lang: str) -> tuple[int, str, str, str]:
+    """(offset of the body in raw, body, language, outlet from a metadata line)."""
+    _date, outlet, body = split_metadata_line(raw)
+    offset = raw.index(body) if body else 0
+    return offset, body, lang or (detect_language(body) if body.strip() else "en"), outlet
+
+
+def _relabel_outlet(result: Extraction, outlet: str) -> None:
+    fallback = OUTLET_FALLBACK.get(result.language, "the outlet")
+    for claim in result.claims:
+        if claim.claimant == fallback:
+            claim.claimant = outlet
 
 
 def _extract_text(raw: str, lang: str) -> dict:
     """Claims with offsets into `raw`; a leading ' date 2023-01 CNN' line is metadata, not a claim."""
-    _date, outlet, body = split_metadata_line(raw)
-    offset = raw.index(body) if body else 0
-    language = lang or (detect_language(body) if body.strip() else "en")
+    offset, body, language, outlet = _prepare(raw, lang)
     return _as_json(extract(body, language, outlet=outlet), offset)
 
 

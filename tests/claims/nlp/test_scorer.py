@@ -66,3 +66,16 @@ def test_an_unsupported_language_gets_sentences_and_rules_and_says_so():
     result = extract("Die Arbeitslosigkeit sank 2023 um 2 Prozent. Danke.", "de", keep_all=True)
     assert result.sentences == 2
     assert result.limited_support is True
+
+
+def test_extracting_many_texts_in_batches_gives_the_same_claims_as_one_by_one():
+    from claims.nlp.pipeline import extract_many
+
+    texts = [f"Le chômage a baissé de {n} % en 2023, selon l'INSEE.\n\nIl fait beau. Merci." for n in range(5)]
+    texts.append("")
+    batched = dict(extract_many(list(enumerate(texts)), "fr", chunk=4))
+    for n, text in enumerate(texts):
+        single = extract(text, "fr")
+        assert [(c.start, c.end, c.score, c.claimant) for c in batched[n].claims] == [
+            (c.start, c.end, c.score, c.claimant) for c in single.claims
+        ]

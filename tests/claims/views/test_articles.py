@@ -73,3 +73,22 @@ def test_checkers_cannot_submit_articles(client, checker_user):
     response = client.post(reverse("claims:article-create"), {"body": "Un texte."})
     assert response.status_code == 403
     assert not Article.objects.exists()
+
+
+def test_an_editor_imports_many_articles_from_a_jsonl_file_and_sees_what_failed(client, editor_user):
+    import json
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    lines = [
+        json.dumps({"title": "Un", "body": "Le chômage a baissé de 2 %."}),
+        "{oops",
+        json.dumps({"title": "Deux", "body": "Le déficit a atteint 5 % du PIB."}),
+    ]
+    client.force_login(editor_user)
+    upload = SimpleUploadedFile("lot.jsonl", "\n".join(lines).encode())
+    response = client.post(reverse("claims:article-create"), {"file": upload}, follow=True)
+    assert sorted(Article.objects.values_list("title", flat=True)) == ["Deux", "Un"]
+    page = response.content.decode()
+    assert "2 articles added" in page or "2 articles ajoutés" in page
+    assert "Ligne 2 :" in page or "Line 2:" in page  # the bad line is named
