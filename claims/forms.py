@@ -151,3 +151,19 @@ class ReviewForm(forms.Form):
         if data.get("decision") == "send_back" and not data.get("comment", "").strip():
             self.add_error("comment", _("Say what needs to change: the checker reads this."))
         return data
+
+
+class ExportForm(forms.Form):
+    from claims.models import ClaimStatus, ExportFormat, Rating
+
+    format = forms.ChoiceField(label=_("Format"), choices=ExportFormat.choices)
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("All")), *ClaimStatus.choices])
+    rating = forms.ChoiceField(label=_("Rating"), required=False, choices=[("", _("All")), *Rating.choices])
+    article = forms.IntegerField(label=_("Article number"), required=False, min_value=1)
+    checker = forms.CharField(label=_("Checker (username)"), required=False, max_length=150)
+    date_from = forms.DateField(label=_("Claims from"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("to"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def filters(self) -> dict:
+        keys = ("status", "rating", "article", "checker", "date_from", "date_to")
+        return {k: str(self.cleaned_data[k]) for k in keys if self.cleaned_data.get(k) not in (None, "")}

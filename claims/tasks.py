@@ -35,3 +35,16 @@ def _preload_models(**_kwargs) -> None:
             scorer.for_language(language)
         except models.ModelMissing:
             logger.exception("Cannot preload the %s pipeline; its articles will fail with the reason", language)
+
+
+@shared_task(
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(OperationalError,),
+    retry_backoff=2,
+    max_retries=5,
+)
+def run_export(job_id: int) -> None:
+    from claims.services.exports import export_run
+
+    export_run(job_id=job_id)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from claims.views import articles, claims, dashboard, triage
+from claims.views import articles, claims, dashboard, reports, triage
 
 app_name = "claims"
 
@@ -14,6 +14,15 @@ urlpatterns = [
     path("articles/<int:pk>/", articles.article_detail, name="article-detail"),
     path("articles/<int:pk>/progress/", articles.article_progress, name="article-progress"),
     path("articles/<int:pk>/claims/new/", triage.claim_add, name="claim-add"),
+    path("articles/<int:pk>/report/", reports.article_report, name="article-report"),
+    path("articles/<int:pk>/report.pdf", reports.article_report_pdf, name="article-report-pdf"),
+    path("articles/<int:pk>/claimreview.json", reports.article_claimreview, name="article-claimreview"),
+    path("claims/<int:pk>/claimreview.json", reports.claim_claimreview, name="claim-claimreview"),
+    path("exports/", reports.export_list, name="export-list"),
+    path("exports/download/", reports.export_stream, name="export-stream"),
+    path("exports/new/", reports.export_create, name="export-create"),
+    path("exports/<int:pk>/", reports.export_detail, name="export-detail"),
+    path("exports/<int:pk>/download/", reports.export_download, name="export-download"),
     path("triage/", triage.triage_list, name="triage"),
     path("triage/bulk/", triage.triage_bulk, name="triage-bulk"),
     path("claims/<int:pk>/", claims.claim_detail, name="claim-detail"),

@@ -30,7 +30,11 @@ ROLE_PERMISSIONS = {
 
 
 class WorkflowError(Exception):
-    """An action the workflow refuses; the message says why and is shown to the person."""
+    """An action the workflow refuses now (the claim's state forbids it); the message says why."""
+
+
+class NotAllowed(WorkflowError):
+    """This person may not do this (role, assignment, four eyes), whatever the claim's state."""
 
 
 @dataclass(frozen=True)
@@ -137,13 +141,11 @@ def check_transition(*, claim: Claim, user, action: str, comment: str = "", verd
             }
         )
     if not has_role(user, transition.permission):
-        raise WorkflowError(
-            _("You do not have the role to %(action)s this claim.") % {"action": transition.label.lower()}
-        )
+        raise NotAllowed(_("You do not have the role to %(action)s this claim.") % {"action": transition.label.lower()})
     if transition.assignee_only and not is_assignee(user, claim):
-        raise WorkflowError(_("Only the checker assigned to this claim can do that."))
+        raise NotAllowed(_("Only the checker assigned to this claim can do that."))
     if transition.four_eyes and verdict_author_id == user.pk:
-        raise WorkflowError(_("A verdict must be reviewed by someone other than its author."))
+        raise NotAllowed(_("A verdict must be reviewed by someone other than its author."))
     if transition.needs_comment and not comment.strip():
         raise WorkflowError(_("Please give a reason: it is recorded in the claim's history."))
     return transition
@@ -167,7 +169,7 @@ def allowed_actions(*, claim: Claim, user, verdict_author_id=None) -> list[Trans
 def check_can_work(*, claim: Claim, user) -> None:
     """Evidence and verdict drafts: the assigned checker, while the claim is being checked."""
     if not (has_role(user, "check_claim") and is_assignee(user, claim)):
-        raise WorkflowError(_("Only the checker assigned to this claim can work on it."))
+        raise NotAllowed(_("Only the checker assigned to this claim can work on it."))
     if claim.status not in WORKING_STATUSES:
         raise WorkflowError(
             _("The claim is %(status)s: evidence and verdicts can no longer be changed.")
@@ -177,7 +179,7 @@ def check_can_work(*, claim: Claim, user) -> None:
 
 def check_can_assign(*, claim: Claim, user, assignee) -> None:
     if not has_role(user, "assign_claim"):
-        raise WorkflowError(_("Only editors can assign claims."))
+        raise NotAllowed(_("Only editors can assign claims."))
     if claim.status not in (ClaimStatus.TO_CHECK, *REASSIGNABLE_STATUSES):
         raise WorkflowError(
             _("A claim that is %(status)s cannot be assigned; keep it for checking first.")
@@ -189,16 +191,16 @@ def check_can_assign(*, claim: Claim, user, assignee) -> None:
 
 def check_can_edit_wording(*, claim: Claim, user) -> None:
     if not has_role(user, "triage_claim"):
-        raise WorkflowError(_("Only editors can edit a claim's wording."))
+        raise NotAllowed(_("Only editors can edit a claim's wording."))
     if claim.status in (ClaimStatus.IN_REVIEW, ClaimStatus.APPROVED):
         raise WorkflowError(_("The wording of a claim under review or approved cannot change."))
 
 
 def check_can_view(*, claim: Claim, user) -> None:
     if not is_desk_member(user):
-        raise WorkflowError(_("You have no role on this desk."))
+        raise NotAllowed(_("You have no role on this desk."))
 
 
 def check_can_comment(*, claim: Claim, user) -> None:
     if not (is_editor(user) or is_assignee(user, claim)):
-        raise WorkflowError(_("Only editors and the assigned checker can comment on this claim."))
+        raise NotAllowed(_("Only editors and the assigned checker can comment on this claim."))

@@ -1,5 +1,6 @@
 from claims.models.articles import Article, ExtractionStatus, Language
 from claims.models.claims import Claim, ClaimOrigin, ClaimStatus
+from claims.models.exports import ExportFormat, ExportJob, ExportStatus
 from claims.models.history import ClaimEvent
 from claims.models.verification import (
     Assignment,
@@ -21,6 +22,9 @@ __all__ = [
     "ClaimStatus",
     "Comment",
     "Evidence",
+    "ExportFormat",
+    "ExportJob",
+    "ExportStatus",
     "EvidenceStance",
     "ExtractionStatus",
     "Language",

@@ -57,7 +57,7 @@ def claim_edit_wording(*, claim: Claim, actor, wording: str) -> Claim:
 def claim_add_manual(*, article, actor, text: str, start: int | None = None) -> Claim:
     """A claim the extractor missed, selected by an editor: kept for checking, offsets exact."""
     if not workflow.has_role(actor, "triage_claim"):
-        raise workflow.WorkflowError(_("Only editors can add claims."))
+        raise workflow.NotAllowed(_("Only editors can add claims."))
     text = text.strip()
     if not text:
         raise workflow.WorkflowError(_("Select the claim's text in the article first."))

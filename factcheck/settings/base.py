@@ -38,6 +38,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "django_htmx",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "claims",
 ]
 
@@ -133,12 +137,43 @@ FACTCHECK_SPACY_MODELS = {
     "en": envstr("SPACY_MODEL_EN", "en_core_web_sm"),
 }
 
+# Who publishes the verification reports (ClaimReview "author").
+FACTCHECK_ORGANISATION_NAME = envstr("FACTCHECK_ORGANISATION_NAME", "Factcheck")
+FACTCHECK_ORGANISATION_URL = envstr("FACTCHECK_ORGANISATION_URL", "")
+
 # A trained scorer per language (train_checkworthiness --output DIR); default: shipped in claims/nlp/data.
 FACTCHECK_SCORER_DIRS = {
     lang: path for lang, path in (("fr", envstr("SCORER_DIR_FR")), ("en", envstr("SCORER_DIR_EN"))) if path
 }
 # Languages whose pipeline each worker child loads at start, so no task waits for it.
 FACTCHECK_PRELOAD_LANGUAGES = envlist("FACTCHECK_PRELOAD_LANGUAGES", "fr")
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "claims.api.errors.api_exception_handler",
+    # ?format= belongs to the report endpoint (html or pdf), not to content negotiation.
+    "URL_FORMAT_OVERRIDE": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Factcheck API",
+    "DESCRIPTION": "Articles, claims, the review workflow, reports and exports of a fact-checking desk.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI from the installed sidecar package: nothing is fetched from a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ClaimStatusEnum": "claims.models.ClaimStatus",
+        "RatingEnum": "claims.models.Rating",
+        "ExportStatusEnum": "claims.models.ExportStatus",
+    },
+}
 
 # --- Celery -------------------------------------------------------------------------
 REDIS_URL = envstr("REDIS_URL")
@@ -179,5 +214,9 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

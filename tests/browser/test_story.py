@@ -153,6 +153,16 @@ def test_the_whole_story_in_the_browser(open_page, live_server, desk, language):
         "status",
         "review",
     ]
+    # An editor downloads the PDF report and the ClaimReview of the article.
+    page.goto(f"{live_server.url}/articles/{article.pk}/report/?lang={language}")
+    assert f'id="claim-{kept[0].pk}"' in page.content()
+    with page.expect_download() as pdf:
+        page.get_by_role("link", name="PDF").click()
+    assert pdf.value.suggested_filename == f"verification-{article.pk}-{language}.pdf"
+    assert pdf.value.path().read_bytes()[:5] == b"%PDF-"
+    jsonld = page.locator("script[type='application/ld+json']").inner_text()
+    assert '"ClaimReview"' in jsonld and f"#claim-{kept[0].pk}" in jsonld
+
     sent_back = Claim.objects.get(pk=kept[1].pk)
     assert sent_back.events.filter(kind="review", message="Il manque la source primaire.").exists()
     assert Article.objects.count() == 1

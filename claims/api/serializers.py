@@ -1,0 +1,168 @@
+"""Explicit fields only: nothing reaches a model that a serializer does not name."""
+
+from django.contrib.auth import get_user_model
+from rest_framework import serializers
+
+from claims.models import Article, Claim, ClaimStatus, Evidence, EvidenceStance, ExportFormat, ExportJob, Rating
+
+
+class EntitySerializer(serializers.Serializer):
+    text = serializers.CharField()
+    label = serializers.CharField()
+    start = serializers.IntegerField()
+    end = serializers.IntegerField()
+
+
+class ClaimSerializer(serializers.ModelSerializer):
+    assignee = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    entities = EntitySerializer(many=True, read_only=True)
+    reasons = serializers.ListField(child=serializers.CharField(), read_only=True)
+    types = serializers.ListField(child=serializers.CharField(), read_only=True)
+
+    class Meta:
+        model = Claim
+        fields = [
+            "id",
+            "article",
+            "text",
+            "wording",
+            "start",
+            "end",
+            "sentence_index",
+            "score",
+            "reasons",
+            "types",
+            "claimant",
+            "entities",
+            "origin",
+            "status",
+            "assignee",
+            "due_date",
+            "scorer_version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class EvidenceSerializer(serializers.ModelSerializer):
+    added_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = Evidence
+        fields = ["id", "url", "title", "excerpt", "stance", "note", "added_by", "created_at"]
+        read_only_fields = ["id", "added_by", "created_at"]
+
+    def validate_url(self, value: str) -> str:
+        if value and not value.lower().startswith(("http://", "https://")):
+            raise serializers.ValidationError("Only http and https links are accepted.")
+        return value
+
+
+class ArticleSerializer(serializers.ModelSerializer):
+    published = serializers.CharField(source="published_display", read_only=True)
+    claims = ClaimSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Article
+        fields = [
+            "id",
+            "title",
+            "outlet",
+            "url",
+            "author",
+            "published",
+            "language",
+            "extraction_status",
+            "extraction_error",
+            "progress_done",
+            "progress_total",
+            "created_at",
+            "claims",
+        ]
+        read_only_fields = fields
+
+
+class ArticleCreateSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    body = serializers.CharField(trim_whitespace=False)
+    url = serializers.URLField(max_length=1000, required=False, allow_blank=True, default="")
+    outlet = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    published = serializers.CharField(
+        max_length=10, required=False, allow_blank=True, default="", help_text="YYYY-MM-DD, YYYY-MM or YYYY"
+    )
+    language = serializers.ChoiceField(choices=["", "fr", "en"], required=False, default="")
+
+
+class ArticleCreatedSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    status = serializers.CharField()
+    created = serializers.BooleanField()
+
+
+class ClaimFilterSerializer(serializers.Serializer):
+    article = serializers.IntegerField(required=False, min_value=1)
+    status = serializers.ChoiceField(choices=ClaimStatus.choices, required=False)
+    assignee = serializers.CharField(required=False, max_length=150)
+
+
+class TriageSerializer(serializers.Serializer):
+    action = serializers.ChoiceField(choices=["keep", "dismiss", "restore"])
+
+
+class AssignSerializer(serializers.Serializer):
+    assignee = serializers.SlugRelatedField(slug_field="username", queryset=get_user_model().objects.all())
+    due_date = serializers.DateField(required=False, allow_null=True, default=None)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class EvidenceCreateSerializer(EvidenceSerializer):
+    stance = serializers.ChoiceField(choices=EvidenceStance.choices)
+
+
+class VerdictSerializer(serializers.Serializer):
+    rating = serializers.ChoiceField(choices=Rating.choices)
+    summary = serializers.CharField()
+    rationale = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ReviewSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=["approve", "send_back"])
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    independent_rating = serializers.ChoiceField(choices=Rating.choices, required=False, allow_blank=True, default="")
+
+    def validate(self, data):
+        if data["decision"] == "send_back" and not data["comment"].strip():
+            raise serializers.ValidationError({"comment": "Say what needs to change: the checker reads this."})
+        return data
+
+
+class ReportQuerySerializer(serializers.Serializer):
+    format = serializers.ChoiceField(choices=["html", "pdf"], required=False, default="html")
+    lang = serializers.ChoiceField(choices=["fr", "en"], required=False, default="fr")
+
+
+class ExportJobSerializer(serializers.ModelSerializer):
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ExportJob
+        fields = ["id", "format", "filters", "status", "rows_done", "rows_total", "error", "created_at", "download_url"]
+        read_only_fields = fields
+
+    def get_download_url(self, job) -> str | None:
+        if job.status != "done":
+            return None
+        from django.urls import reverse
+
+        return self.context["request"].build_absolute_uri(reverse("claims:export-download", args=[job.pk]))
+
+
+class ExportCreateSerializer(serializers.Serializer):
+    format = serializers.ChoiceField(choices=ExportFormat.choices, default="csv")
+    status = serializers.ChoiceField(choices=ClaimStatus.choices, required=False)
+    rating = serializers.ChoiceField(choices=Rating.choices, required=False)
+    article = serializers.IntegerField(required=False, min_value=1)
+    checker = serializers.CharField(required=False, max_length=150)
+    date_from = serializers.DateField(required=False)
+    date_to = serializers.DateField(required=False)

@@ -1,0 +1,1 @@
+"""Django-free writers: rows and records in, CSV, JSON Lines and ClaimReview out."""

@@ -1,0 +1,174 @@
+"""Reads for reports and exports: report data per article, ClaimReview items, export rows."""
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.utils import translation
+
+from claims.exporters.claimreview import ReviewedClaim, claim_review
+from claims.models import Article, Claim, ClaimStatus, Rating, Review, Verdict
+
+# Claims that went past triage are the article's verification; the others are counted.
+REPORTED = [s for s in ClaimStatus if s not in (ClaimStatus.DETECTED, ClaimStatus.DISMISSED)]
+EXPORT_COLUMNS = [
+    "id",
+    "article_id",
+    "article_title",
+    "article_url",
+    "outlet",
+    "published",
+    "text",
+    "wording",
+    "start",
+    "end",
+    "score",
+    "claimant",
+    "types",
+    "status",
+    "assignee",
+    "due_date",
+    "rating",
+    "verdict_summary",
+    "approved",
+    "created_at",
+    "updated_at",
+]
+
+
+@dataclass
+class ReportClaim:
+    claim: Claim
+    verdict: Verdict | None  # the latest submitted verdict
+    approved: Review | None  # the approving review, if the claim is approved
+    evidence: list = field(default_factory=list)
+    events: list = field(default_factory=list)
+
+    @property
+    def conclusion(self) -> Verdict | None:
+        """Only an approved verdict is a conclusion; anything else is pending."""
+        return self.verdict if self.approved is not None else None
+
+
+def report_claims(article: Article) -> list[ReportClaim]:
+    claims = (
+        article.claims.filter(status__in=REPORTED)
+        .select_related("assignee")
+        .prefetch_related(
+            "evidence",
+            Prefetch(
+                "verdicts",
+                Verdict.objects.filter(submitted_at__isnull=False)
+                .select_related("author")
+                .prefetch_related(Prefetch("reviews", Review.objects.select_related("reviewer")))
+                .order_by("submitted_at", "id"),
+            ),
+            Prefetch("events", queryset=_events()),
+        )
+        .order_by("start")
+    )
+    return [_report_claim(claim) for claim in claims]
+
+
+def _events():
+    from claims.models import ClaimEvent
+
+    return ClaimEvent.objects.select_related("actor").order_by("created_at", "id")
+
+
+def _report_claim(claim: Claim) -> ReportClaim:
+    verdicts = list(claim.verdicts.all())
+    verdict = verdicts[-1] if verdicts else None
+    approved = None
+    if verdict is not None and claim.status == ClaimStatus.APPROVED:
+        approved = next((r for r in reversed(list(verdict.reviews.all())) if r.decision == "approve"), None)
+    return ReportClaim(claim, verdict, approved, list(claim.evidence.all()), list(claim.events.all())[-6:])
+
+
+def claim_reviews(article: Article, *, language: str, report_url: str, items: list[ReportClaim] | None = None) -> list:
+    """ClaimReview JSON-LD for every approved claim of the article."""
+    items = report_claims(article) if items is None else items
+    return [_claim_review(article, item, language, report_url) for item in items if item.conclusion is not None]
+
+
+def claim_review_for(claim: Claim, *, language: str, report_url: str) -> dict | None:
+    item = next((i for i in report_claims(claim.article) if i.claim.pk == claim.pk), None)
+    if item is None or item.conclusion is None:
+        return None
+    return _claim_review(claim.article, item, language, report_url)
+
+
+def _claim_review(article: Article, item: ReportClaim, language: str, report_url: str) -> dict:
+    claim, verdict = item.claim, item.conclusion
+    rating = Rating(verdict.rating)
+    persons = {e.get("text") for e in claim.entities if e.get("label") == "PERSON"}
+    with translation.override(language):
+        data = ReviewedClaim(
+            claim_text=claim.display_text,
+            anchor_url=f"{report_url}#claim-{claim.pk}",
+            date_published=item.approved.created_at.date().isoformat(),
+            language=language,
+            rating_value=rating.numeric,
+            rating_name=rating.label_in(language),
+            claimant=claim.claimant or article.outlet,
+            claimant_is_person=claim.claimant in persons,
+            appearance_url=article.url,
+            appearance_headline=article.title,
+            appearance_outlet=article.outlet,
+            appearance_date=article.published_display,
+            summary=verdict.summary,
+        )
+    return claim_review(
+        data, organisation=settings.FACTCHECK_ORGANISATION_NAME, organisation_url=settings.FACTCHECK_ORGANISATION_URL
+    )
+
+
+def export_queryset(filters: dict) -> QuerySet:
+    """Claims matching an export's filters, with their current verdict: one query, any size."""
+    latest = Verdict.objects.filter(claim=OuterRef("pk"), submitted_at__isnull=False).order_by("-submitted_at", "-id")
+    claims = (
+        Claim.objects.select_related("article", "assignee")
+        .annotate(rating=Subquery(latest.values("rating")[:1]), verdict_summary=Subquery(latest.values("summary")[:1]))
+        .order_by("id")
+    )
+    if filters.get("status"):
+        claims = claims.filter(status=filters["status"])
+    if filters.get("article"):
+        claims = claims.filter(article_id=filters["article"])
+    if filters.get("checker"):
+        claims = claims.filter(assignee__username=filters["checker"])
+    if filters.get("date_from"):
+        claims = claims.filter(created_at__date__gte=filters["date_from"])
+    if filters.get("date_to"):
+        claims = claims.filter(created_at__date__lte=filters["date_to"])
+    if filters.get("rating"):
+        claims = claims.filter(rating=filters["rating"])
+    return claims
+
+
+def export_rows(claims: QuerySet):
+    for claim in claims.iterator(chunk_size=2000):
+        article = claim.article
+        yield {
+            "id": claim.pk,
+            "article_id": article.pk,
+            "article_title": article.title,
+            "article_url": article.url,
+            "outlet": article.outlet,
+            "published": article.published_display,
+            "text": claim.text,
+            "wording": claim.wording,
+            "start": claim.start,
+            "end": claim.end,
+            "score": claim.score,
+            "claimant": claim.claimant,
+            "types": claim.types,
+            "status": claim.status,
+            "assignee": claim.assignee.get_username() if claim.assignee else "",
+            "due_date": claim.due_date.isoformat() if claim.due_date else "",
+            "rating": claim.rating or "",
+            "verdict_summary": claim.verdict_summary or "",
+            "approved": claim.status == ClaimStatus.APPROVED,
+            "created_at": claim.created_at.isoformat(),
+            "updated_at": claim.updated_at.isoformat(),
+        }

@@ -1,0 +1,180 @@
+import pytest
+from rest_framework.test import APIClient
+
+from claims.models import Article, ClaimStatus
+from tests.factories import ClaimFactory
+from tests.helpers import sample_text
+
+PASSWORD = "pw-for-tests-only"
+
+
+def _token_client(username: str) -> APIClient:
+    anonymous = APIClient()
+    response = anonymous.post("/api/auth/token/", {"username": username, "password": PASSWORD}, format="json")
+    assert response.status_code == 200, response.content
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {response.json()['token']}")
+    return client
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_script_runs_the_whole_story_through_the_api(editor_user, second_editor, checker_user):
+    editor, checker, reviewer = (_token_client(u.username) for u in (editor_user, checker_user, second_editor))
+
+    created = editor.post(
+        "/api/articles/", {"title": "Chine-Russie", "body": sample_text(), "outlet": "CNN"}, format="json"
+    )
+    assert created.status_code == 201
+    article_id = created.json()["id"]
+    article = editor.get(f"/api/articles/{article_id}/").json()  # extracted in-process in tests
+    assert article["extraction_status"] == "extracted" and article["progress_done"] == article["progress_total"]
+    claims = sorted(article["claims"], key=lambda c: -c["score"])
+    first, second = claims[0]["id"], claims[1]["id"]
+
+    for claim_id in (first, second):
+        assert (
+            editor.post(f"/api/claims/{claim_id}/triage/", {"action": "keep"}, format="json").json()["status"]
+            == "to_check"
+        )
+        assigned = editor.post(
+            f"/api/claims/{claim_id}/assign/",
+            {"assignee": checker_user.username, "due_date": "2030-01-31", "note": "Vite"},
+            format="json",
+        )
+        assert assigned.json()["assignee"] == checker_user.username
+        evidence = checker.post(
+            f"/api/claims/{claim_id}/evidence/",
+            {"url": "https://www.state.gov/x", "title": "Département d'État", "stance": "supports"},
+            format="json",
+        )
+        assert evidence.status_code == 201
+        verdict = checker.post(
+            f"/api/claims/{claim_id}/verdict/",
+            {"rating": "mostly_true", "summary": "Confirmé", "rationale": "Deux sources."},
+            format="json",
+        )
+        assert verdict.json()["status"] == "in_review"
+
+    approved = reviewer.post(f"/api/claims/{first}/review/", {"decision": "approve"}, format="json")
+    assert approved.json()["status"] == "approved"
+    sent_back = reviewer.post(
+        f"/api/claims/{second}/review/", {"decision": "send_back", "comment": "Source ?"}, format="json"
+    )
+    assert sent_back.json()["status"] == "in_progress"
+
+    listed = editor.get("/api/claims/", {"article": article_id, "status": "approved"}).json()
+    assert [c["id"] for c in listed["results"]] == [first]
+    assert editor.get(f"/api/claims/{first}/claimreview/").json()["reviewRating"]["ratingValue"] == 4
+    assert len(editor.get(f"/api/articles/{article_id}/claimreview/").json()) == 1
+    html = editor.get(f"/api/articles/{article_id}/report/", {"format": "html", "lang": "en"})
+    assert html["Content-Type"].startswith("text/html") and "Mostly true" in html.content.decode()
+    pdf = editor.get(f"/api/articles/{article_id}/report/", {"format": "pdf"})
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    job = editor.post("/api/exports/", {"format": "csv", "article": article_id}, format="json")
+    assert job.status_code == 202
+    done = editor.get(f"/api/exports/{job.json()['id']}/").json()
+    assert done["status"] == "done" and done["download_url"].endswith("/download/")
+
+
+@pytest.mark.django_db
+def test_an_illegal_transition_answers_409_and_changes_nothing(editor_user):
+    claim = ClaimFactory(status=ClaimStatus.APPROVED)
+    client = APIClient()
+    client.force_authenticate(editor_user)
+    response = client.post(
+        f"/api/claims/{claim.pk}/triage/", {"action": "dismiss"}, format="json", HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.status_code == 409 and "not possible" in response.json()["detail"]
+    french = client.post(f"/api/claims/{claim.pk}/triage/", {"action": "dismiss"}, format="json")
+    assert "n’est pas possible" in french.json()["detail"]
+    claim.refresh_from_db()
+    assert claim.status == ClaimStatus.APPROVED
+
+
+@pytest.mark.django_db
+def test_invalid_input_answers_400_with_field_errors(editor_user):
+    client = APIClient()
+    client.force_authenticate(editor_user)
+    response = client.post("/api/articles/", {"title": "x"}, format="json")
+    assert response.status_code == 400 and "body" in response.json()
+    response = client.post("/api/articles/", {"body": "\x00\x01binaire"}, format="json")
+    assert response.status_code == 400
+    response = client.post("/api/articles/", {"body": "Un texte.", "published": "hier"}, format="json")
+    assert response.status_code == 400 and "body" in response.json()
+    response = client.get("/api/claims/", {"article": "abc", "status": "nope"})
+    assert response.status_code == 400 and set(response.json()) == {"article", "status"}
+    claim = ClaimFactory(status=ClaimStatus.IN_REVIEW)
+    response = client.post(f"/api/claims/{claim.pk}/review/", {"decision": "send_back"}, format="json")
+    assert response.status_code == 400 and "comment" in response.json()
+    assert Article.objects.count() == 1  # only the claim's own article
+
+
+@pytest.mark.django_db
+def test_a_checker_cannot_work_on_another_checkers_claim(checker_user, other_checker):
+    claim = ClaimFactory(status=ClaimStatus.IN_PROGRESS, assignee=other_checker)
+    client = APIClient()
+    client.force_authenticate(checker_user)
+    response = client.post(f"/api/claims/{claim.pk}/verdict/", {"rating": "true", "summary": "Vrai"}, format="json")
+    assert response.status_code == 403
+    assert not claim.verdicts.exists()
+
+
+@pytest.mark.django_db
+def test_users_without_a_role_and_anonymous_users_get_nothing(outsider):
+    claim = ClaimFactory()
+    assert APIClient().get(f"/api/claims/{claim.pk}/").status_code == 401
+    client = APIClient()
+    client.force_authenticate(outsider)
+    assert client.get(f"/api/claims/{claim.pk}/").status_code == 403
+    assert client.post("/api/articles/", {"body": "Un texte."}, format="json").status_code == 403
+
+
+@pytest.mark.django_db
+def test_checkers_cannot_submit_articles_or_export(checker_user):
+    client = APIClient()
+    client.force_authenticate(checker_user)
+    assert client.post("/api/articles/", {"body": "Un texte."}, format="json").status_code == 403
+    assert client.post("/api/exports/", {"format": "csv"}, format="json").status_code == 403
+    assert not Article.objects.exists()
+
+
+@pytest.mark.django_db
+def test_claim_lists_use_cursor_pagination_with_constant_queries(editor_user, django_assert_max_num_queries):
+    client = APIClient()
+    client.force_authenticate(editor_user)
+    for _ in range(3):
+        ClaimFactory()
+    with django_assert_max_num_queries(12) as few:
+        first = client.get("/api/claims/", {"page_size": 2}).json()
+    assert len(first["results"]) == 2 and "cursor=" in first["next"]
+    for _ in range(20):
+        ClaimFactory()
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get("/api/claims/", {"page_size": 20})
+
+
+@pytest.mark.django_db
+def test_the_openapi_schema_and_its_docs_are_served(client):
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    assert schema.status_code == 200
+    paths = schema.json()["paths"]
+    for path in (
+        "/api/auth/token/",
+        "/api/articles/",
+        "/api/articles/{id}/",
+        "/api/claims/",
+        "/api/claims/{id}/",
+        "/api/claims/{id}/triage/",
+        "/api/claims/{id}/assign/",
+        "/api/claims/{id}/evidence/",
+        "/api/claims/{id}/verdict/",
+        "/api/claims/{id}/review/",
+        "/api/claims/{id}/claimreview/",
+        "/api/articles/{id}/claimreview/",
+        "/api/articles/{id}/report/",
+        "/api/exports/",
+        "/api/exports/{id}/",
+    ):
+        assert path in paths, path
+    docs = client.get("/api/docs/").content.decode()
+    assert "swagger-ui" in docs and "cdn" not in docs.lower()
