@@ -21,7 +21,8 @@ class AppendOnlyError(Exception):
 class ClaimEvent(models.Model):
     """One entry of a claim's timeline: who did what, when, and what changed. Append-only."""
 
-    claim = models.ForeignKey("claims.Claim", on_delete=models.CASCADE, related_name="events")
+    # A claim with history is never deleted: the audit trail outlives any clean-up.
+    claim = models.ForeignKey("claims.Claim", on_delete=models.PROTECT, related_name="events")
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("by"),

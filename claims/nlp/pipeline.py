@@ -2,6 +2,7 @@
 
 import itertools
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 
 from claims.nlp import models, scorer
 from claims.nlp.attribute import claimant
@@ -77,9 +78,11 @@ def extract_many(
 def _candidate(text: str, sentence: Sentence, language: str, default_claimant: str):
     span = sentence.span
     offset = sentence.start - span.start_char
-    ents = entities(span, offset)
-    who = claimant(span, language)
+    # The working copy has the same length as the original: slice the original at the same
+    # offsets so that entities and claimants keep the article's own characters.
+    ents = [replace(e, text=text[e.start : e.end]) for e in entities(span, offset)]
     original = text[sentence.start : sentence.end]
+    who = _in_original(claimant(span, language), span.text, original)
     found = cues(span, original, ents, who)
     claim = ExtractedClaim(
         text=original,
@@ -92,6 +95,11 @@ def _candidate(text: str, sentence: Sentence, language: str, default_claimant: s
         entities=ents,
     )
     return claim, found
+
+
+def _in_original(found: str, working: str, original: str) -> str:
+    index = working.find(found) if found else -1
+    return original[index : index + len(found)] if index >= 0 else found
 
 
 def _model_reason(extra: list[str], language: str) -> list[str]:

@@ -57,3 +57,30 @@ def test_history_events_cannot_be_changed_or_deleted_through_the_app():
     with pytest.raises(AppendOnlyError):
         event.delete()
     assert ClaimEvent.objects.get(pk=event.pk).message == "vu"
+
+
+def test_history_is_append_only_in_the_database_even_for_bulk_updates():
+    from django.db import DatabaseError, transaction
+
+    from tests.helpers import require_postgresql
+
+    require_postgresql()
+    claim = ClaimFactory()
+    event = ClaimEvent.objects.create(claim=claim, kind="comment", message="vu")
+    for attempt in (
+        lambda: ClaimEvent.objects.filter(pk=event.pk).update(message="réécrit"),
+        lambda: ClaimEvent.objects.filter(pk=event.pk).delete(),
+    ):
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+            attempt()
+    assert ClaimEvent.objects.get(pk=event.pk).message == "vu"
+
+
+def test_a_claim_with_history_cannot_be_deleted():
+    from django.db.models import ProtectedError
+
+    claim = ClaimFactory()
+    ClaimEvent.objects.create(claim=claim, kind="comment", message="vu")
+    with pytest.raises(ProtectedError):
+        claim.delete()
+    assert ClaimEvent.objects.filter(claim=claim).exists()

@@ -122,3 +122,16 @@ def test_the_outlet_is_the_claimant_when_nobody_else_is_named():
     article = _queued(body="Le gouvernement a supprimé 300 postes d'enseignants en 2023.", outlet="Le Monde")
     article_extract(article_id=article.pk, token="t1")
     assert article.claims.get().claimant == "Le Monde"
+
+
+def test_reextraction_keeps_a_detected_claim_someone_commented_on(editor_user, django_capture_on_commit_callbacks):
+    from claims.services.verification import comment_add
+
+    article = _queued()
+    article_extract(article_id=article.pk, token="t1")
+    commented = article.claims.order_by("start").first()
+    comment_add(claim=commented, actor=editor_user, body="À garder en tête")
+    with django_capture_on_commit_callbacks(execute=True):
+        article_reextract(article=article)
+    assert article.claims.filter(pk=commented.pk).exists()
+    assert article.claims.count() == 2
