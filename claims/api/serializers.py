@@ -3,6 +3,7 @@
 from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
+from claims.converters import MAX_ID
 from claims.models import Article, Claim, ClaimStatus, Evidence, EvidenceStance, ExportFormat, ExportJob, Rating
 
 
@@ -101,7 +102,7 @@ class ArticleCreatedSerializer(serializers.Serializer):
 
 
 class ClaimFilterSerializer(serializers.Serializer):
-    article = serializers.IntegerField(required=False, min_value=1)
+    article = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
     status = serializers.ChoiceField(choices=ClaimStatus.choices, required=False)
     assignee = serializers.CharField(required=False, max_length=150)
 
@@ -162,7 +163,7 @@ class ExportCreateSerializer(serializers.Serializer):
     format = serializers.ChoiceField(choices=ExportFormat.choices, default="csv")
     status = serializers.ChoiceField(choices=ClaimStatus.choices, required=False)
     rating = serializers.ChoiceField(choices=Rating.choices, required=False)
-    article = serializers.IntegerField(required=False, min_value=1)
+    article = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
     checker = serializers.CharField(required=False, max_length=150)
     date_from = serializers.DateField(required=False)
     date_to = serializers.DateField(required=False)

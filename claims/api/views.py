@@ -13,6 +13,7 @@ from rest_framework.response import Response
 
 from claims import reports, workflow
 from claims.api import serializers as s
+from claims.converters import IdConverter
 from claims.models import Article, Claim, ExportJob
 from claims.services import assignment, transitions, verification
 from claims.services.exports import export_request
@@ -40,6 +41,7 @@ class ClaimCursor(CursorPagination):
 
 
 class ArticleViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    lookup_value_regex = IdConverter.regex
     permission_classes = [permissions.IsAuthenticated, IsDeskMember]
     serializer_class = s.ArticleSerializer
 
@@ -92,6 +94,7 @@ def _language(request) -> str:
 
 
 class ClaimViewSet(viewsets.ReadOnlyModelViewSet):
+    lookup_value_regex = IdConverter.regex
     permission_classes = [permissions.IsAuthenticated, IsDeskMember]
     serializer_class = s.ClaimSerializer
     pagination_class = ClaimCursor
@@ -180,6 +183,7 @@ class ClaimViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class ExportViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    lookup_value_regex = IdConverter.regex
     permission_classes = [permissions.IsAuthenticated, IsDeskMember]
     serializer_class = s.ExportJobSerializer
 

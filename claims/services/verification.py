@@ -12,7 +12,7 @@ from claims.services.transitions import claim_transition
 
 
 def evidence_add(
-    *, claim: Claim, actor, url: str, title: str, stance: str, excerpt: str = "", note: str = ""
+    *, claim: Claim, actor, title: str, stance: str, url: str = "", excerpt: str = "", note: str = ""
 ) -> Evidence:
     workflow.check_can_work(claim=claim, user=actor)
     with transaction.atomic():

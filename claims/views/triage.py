@@ -23,7 +23,8 @@ def _editor_only(request) -> None:
 @desk_required
 def triage_list(request):
     _editor_only(request)
-    article_id = request.GET.get("article") or None
+    article_id = request.GET.get("article", "")
+    article_id = int(article_id) if article_id.isdigit() and len(article_id) <= 18 else None
     claims = selectors.claim_list_for_triage(article_id=article_id)
     page = Paginator(claims, PAGE_SIZE).get_page(request.GET.get("page"))
     form = forms.BulkTriageForm(claims=claims)

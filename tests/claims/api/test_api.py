@@ -178,3 +178,30 @@ def test_the_openapi_schema_and_its_docs_are_served(client):
         assert path in paths, path
     docs = client.get("/api/docs/").content.decode()
     assert "swagger-ui" in docs and "cdn" not in docs.lower()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/claims/?article=35901068904767991808",
+        "/api/claims/35901068904767991808/",
+        "/api/articles/99999999999999999999999/",
+        "/claims/99999999999999999999999/",
+        "/triage/?article=99999999999999999999999",
+    ],
+)
+def test_ids_too_large_for_the_database_are_refused_not_crashed(client, editor_user, url):
+    client.force_login(editor_user)
+    assert client.get(url).status_code in (400, 404, 200)
+
+
+@pytest.mark.django_db
+def test_evidence_without_a_link_is_accepted(checker_user):
+    claim = ClaimFactory(status=ClaimStatus.IN_PROGRESS, assignee=checker_user)
+    client = APIClient()
+    client.force_authenticate(checker_user)
+    response = client.post(
+        f"/api/claims/{claim.pk}/evidence/", {"title": "Appel au ministère", "stance": "context"}, format="json"
+    )
+    assert response.status_code == 201 and response.json()["url"] == ""
