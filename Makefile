@@ -3,7 +3,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint venv models bench
+.PHONY: run test lint venv models bench audit
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -37,3 +37,7 @@ models: $(STAMP)
 ## make bench: every benchmark, each beside its baseline; the table goes to bench/results.md.
 bench: $(STAMP)
 	@cd bench && for b in checkworthiness extraction; do ../$(PY) $$b.py 2>/dev/null; done | tee results.md
+
+## make audit: bandit (no high findings) and pip-audit of the pinned requirements.
+audit: $(STAMP)
+	./scripts/audit.sh

@@ -45,7 +45,13 @@ def article_list(request):
 def article_create(request):
     if not workflow.has_role(request.user, "manage_articles"):
         raise PermissionDenied("Editors only")
-    form = ArticleSubmitForm(request.POST or None, request.FILES or None)
+    posted = request.method == "POST"
+    form = ArticleSubmitForm(request.POST if posted else None, request.FILES if posted else None)
+    if posted and getattr(request, "upload_errors", None):
+        form.is_valid()
+        for message in request.upload_errors:  # refused while the upload arrived
+            form.add_error(None, message)
+        return render(request, "claims/article_form.html", {"form": form}, status=400)
     upload = form.files.get("file") if request.method == "POST" else None
     if upload is not None and upload.name.lower().endswith(BULK_SUFFIXES) and form.is_valid():
         return _bulk_import(request, form, upload)

@@ -1,4 +1,3 @@
-import os
 import shutil
 from pathlib import Path
 
@@ -8,8 +7,6 @@ from tests.helpers import ROOT, require
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = ROOT / "test-artifacts"
-# Playwright's sync API runs an event loop in this thread; the test's own ORM calls are still synchronous.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -19,8 +16,9 @@ def pytest_runtest_makereport(item, call):
     setattr(item, f"report_{report.when}", report)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def chromium():
+    """One browser per test: Playwright's event loop must not outlive it (Django would see an async context)."""
     require(Path(CHROMIUM).exists(), "Debian's chromium is not installed (apt-get install chromium)")
     try:
         from playwright.sync_api import sync_playwright
@@ -43,16 +41,22 @@ def chromium():
 
 
 @pytest.fixture
-def open_page(chromium, request):
+def open_page(chromium, request, monkeypatch):
     """open_page(locale) -> a fresh page in its own context; screenshots are kept if the test fails."""
-    contexts = []
+    # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are still synchronous.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    contexts, violations = [], []
 
     def make(locale="fr-FR"):
         context = chromium.new_context(locale=locale, viewport={"width": 1280, "height": 900})
         context.set_default_timeout(15_000)
         contexts.append(context)
-        return context.new_page()
+        page = context.new_page()
+        # The pages must work under the Content-Security-Policy: any violation Chromium reports fails the test.
+        page.on("console", lambda msg: violations.append(msg.text) if "Content Security Policy" in msg.text else None)
+        return page
 
+    make.csp_violations = violations
     yield make
     failed = getattr(request.node, "report_call", None) is not None and request.node.report_call.failed
     for number, context in enumerate(contexts):

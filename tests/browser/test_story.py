@@ -166,3 +166,4 @@ def test_the_whole_story_in_the_browser(open_page, live_server, desk, language):
     sent_back = Claim.objects.get(pk=kept[1].pk)
     assert sent_back.events.filter(kind="review", message="Il manque la source primaire.").exists()
     assert Article.objects.count() == 1
+    assert open_page.csp_violations == []
