@@ -3,7 +3,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint venv models bench audit
+.PHONY: run test lint venv models bench audit backup restore
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -41,3 +41,12 @@ bench: $(STAMP)
 ## make audit: bandit (no high findings) and pip-audit of the pinned requirements.
 audit: $(STAMP)
 	./scripts/audit.sh
+
+## make backup: a dump of the database in var/backups/ (PostgreSQL with DATABASE_URL, else SQLite).
+backup: $(STAMP)
+	$(PY) manage.py backup
+
+## make restore FILE=var/backups/…: replace the database's contents with that backup.
+restore: $(STAMP)
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=var/backups/factcheck-….dump"; exit 2; }
+	$(PY) manage.py restore "$(FILE)" --yes

@@ -23,6 +23,16 @@ def extract_article(article_id: int, token: str) -> None:
     article_extract(article_id=article_id, token=token)
 
 
+@shared_task
+def sweep_articles() -> None:
+    """Periodic (beat): re-queue extractions lost by the broker or a dead worker."""
+    from claims.services.extraction import articles_sweep
+
+    articles_sweep(
+        queued_for=settings.FACTCHECK_SWEEP_QUEUED_SECONDS, extracting_for=settings.CELERY_TASK_TIME_LIMIT + 60
+    )
+
+
 @worker_process_init.connect
 def _preload_models(**_kwargs) -> None:
     """Load spaCy in each pool child before it takes a task (worker_proc_alive_timeout allows for it)."""

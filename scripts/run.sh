@@ -15,7 +15,7 @@ else
   echo "Sample article not found at $SAMPLE; the desk starts empty."
 fi
 
-.venv/bin/celery -A factcheck worker --loglevel=INFO --concurrency=1 > var/worker.log 2>&1 &
+.venv/bin/celery -A factcheck worker --beat --loglevel=INFO --concurrency=1 > var/worker.log 2>&1 &
 WORKER=$!
 trap 'kill $WORKER 2>/dev/null; wait $WORKER 2>/dev/null' EXIT INT TERM
 

@@ -61,6 +61,7 @@ class Article(TimeStampedModel):
     extraction_error = models.TextField(_("extraction error"), blank=True)
     # Set each time extraction is queued; a task holding an older token is stale.
     extraction_token = models.CharField(max_length=32, blank=True, editable=False)
+    extraction_queued_at = models.DateTimeField(null=True, blank=True)
     extraction_started_at = models.DateTimeField(null=True, blank=True)
     extraction_finished_at = models.DateTimeField(null=True, blank=True)
     progress_done = models.PositiveIntegerField(default=0)

@@ -5,6 +5,7 @@ import logging
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import OperationalError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -137,3 +138,29 @@ def article_reextract(*, article: Article, keep_human_work: bool = False) -> Non
             % {"count": worked.count()}
         )
     article_queue_extraction(article=article)
+
+
+def articles_sweep(*, queued_for: int, extracting_for: int) -> list[int]:
+    """Re-queue articles whose extraction was lost: still queued after `queued_for` seconds
+    (the broker lost the message) or extracting after `extracting_for` seconds (the worker
+    died past the hard time limit). A fresh token makes any late original message stale."""
+    from datetime import timedelta
+
+    from claims.services.ingestion import article_queue_extraction
+
+    now = timezone.now()
+    stuck = Article.objects.filter(
+        Q(extraction_status=ExtractionStatus.QUEUED, extraction_queued_at__lt=now - timedelta(seconds=queued_for))
+        | Q(
+            extraction_status=ExtractionStatus.EXTRACTING,
+            extraction_started_at__lt=now - timedelta(seconds=extracting_for),
+        )
+    )
+    swept = []
+    for article in stuck.only("pk"):
+        with transaction.atomic():
+            article_queue_extraction(article=article)
+        swept.append(article.pk)
+    if swept:
+        logger.warning("Re-queued %s articles whose extraction was lost: %s", len(swept), swept)
+    return swept

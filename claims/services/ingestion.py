@@ -13,6 +13,7 @@ import py3langid
 import trafilatura
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from claims.models import Article
@@ -99,7 +100,12 @@ def article_queue_extraction(*, article: Article) -> None:
 
     token = uuid.uuid4().hex
     Article.objects.filter(pk=article.pk).update(
-        extraction_status="queued", extraction_token=token, extraction_error="", progress_done=0, progress_total=0
+        extraction_status="queued",
+        extraction_token=token,
+        extraction_error="",
+        extraction_queued_at=timezone.now(),
+        progress_done=0,
+        progress_total=0,
     )
     article.extraction_status, article.extraction_token = "queued", token
     extract_article.delay_on_commit(article.pk, token)

@@ -266,6 +266,12 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PROC_ALIVE_TIMEOUT = envint("CELERY_WORKER_PROC_ALIVE_TIMEOUT", 60)
 CELERY_WORKER_CONCURRENCY = envint("CELERY_WORKER_CONCURRENCY", 1)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# The sweeper (Celery beat, embedded in the worker with -B) re-queues lost extractions.
+FACTCHECK_SWEEP_QUEUED_SECONDS = envint("FACTCHECK_SWEEP_QUEUED_SECONDS", 600)
+CELERY_BEAT_SCHEDULE = {
+    "sweep-lost-extractions": {"task": "claims.tasks.sweep_articles", "schedule": envint("FACTCHECK_SWEEP_EVERY", 120)},
+}
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 LOGGING = {
     "version": 1,

@@ -135,3 +135,22 @@ def test_reextraction_keeps_a_detected_claim_someone_commented_on(editor_user, d
         article_reextract(article=article)
     assert article.claims.filter(pk=commented.pk).exists()
     assert article.claims.count() == 2
+
+
+def test_the_sweeper_requeues_only_articles_stuck_past_their_limits(django_capture_on_commit_callbacks):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from claims.services.extraction import articles_sweep
+
+    old = timezone.now() - dt.timedelta(hours=2)
+    lost = ArticleFactory(extraction_status="queued", extraction_token="a", extraction_queued_at=old)
+    dead = ArticleFactory(extraction_status="extracting", extraction_token="b", extraction_started_at=old)
+    fresh = ArticleFactory(extraction_status="queued", extraction_token="c", extraction_queued_at=timezone.now())
+    done = ArticleFactory(extraction_status="extracted", extraction_token="d", extraction_started_at=old)
+    with django_capture_on_commit_callbacks(execute=False) as sent:
+        swept = articles_sweep(queued_for=600, extracting_for=420)
+    assert sorted(swept) == sorted([lost.pk, dead.pk]) and len(sent) == 2
+    tokens = dict(Article.objects.values_list("pk", "extraction_token"))
+    assert tokens[lost.pk] != "a" and tokens[dead.pk] != "b" and tokens[fresh.pk] == "c" and tokens[done.pk] == "d"
