@@ -3,7 +3,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint venv models bench audit backup restore
+.PHONY: run test lint venv models bench bench-load audit backup restore
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -37,6 +37,10 @@ models: $(STAMP)
 ## make bench: every benchmark, each beside its baseline; the table goes to bench/results.md.
 bench: $(STAMP)
 	@cd bench && for b in checkworthiness extraction; do ../$(PY) $$b.py 2>/dev/null; done | tee results.md
+
+## make bench-load: 50 desk users for 60 s on gunicorn, PostgreSQL, Redis and a worker (needs both servers).
+bench-load: $(STAMP)
+	@cd bench && ../$(PY) load.py 2>/dev/null | tee results-load.md
 
 ## make audit: bandit (no high findings) and pip-audit of the pinned requirements.
 audit: $(STAMP)

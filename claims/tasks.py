@@ -1,11 +1,15 @@
+"""Thin Celery tasks: take an id, call one service.
+
+Services are imported inside the tasks: the web processes import this module to enqueue
+work, and must not pay for importing spaCy (seconds, and memory in every web worker).
+"""
+
 import logging
 
 from celery import shared_task
 from celery.signals import worker_process_init
 from django.conf import settings
 from django.db import OperationalError
-
-from claims.services.extraction import article_extract, configure_nlp
 
 logger = logging.getLogger(__name__)
 
@@ -20,7 +24,22 @@ logger = logging.getLogger(__name__)
 )
 def extract_article(article_id: int, token: str) -> None:
     """Idempotent: a stale or repeated message finds nothing to claim."""
+    from claims.services.extraction import article_extract
+
     article_extract(article_id=article_id, token=token)
+
+
+@shared_task(
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(OperationalError,),
+    retry_backoff=2,
+    max_retries=5,
+)
+def run_export(job_id: int) -> None:
+    from claims.services.exports import export_run
+
+    export_run(job_id=job_id)
 
 
 @shared_task
@@ -37,6 +56,7 @@ def sweep_articles() -> None:
 def _preload_models(**_kwargs) -> None:
     """Load spaCy in each pool child before it takes a task (worker_proc_alive_timeout allows for it)."""
     from claims.nlp import models, scorer
+    from claims.services.extraction import configure_nlp
 
     configure_nlp()
     for language in settings.FACTCHECK_PRELOAD_LANGUAGES:
@@ -45,16 +65,3 @@ def _preload_models(**_kwargs) -> None:
             scorer.for_language(language)
         except models.ModelMissing:
             logger.exception("Cannot preload the %s pipeline; its articles will fail with the reason", language)
-
-
-@shared_task(
-    acks_late=True,
-    reject_on_worker_lost=True,
-    autoretry_for=(OperationalError,),
-    retry_backoff=2,
-    max_retries=5,
-)
-def run_export(job_id: int) -> None:
-    from claims.services.exports import export_run
-
-    export_run(job_id=job_id)
