@@ -1,7 +1,12 @@
+from urllib.parse import urlsplit
+
 from django import forms
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from claims.models import ClaimStatus, EvidenceStance, ExportFormat, ExtractionStatus, Rating, ReviewDecision
 from claims.services.ingestion import ARTICLE_SUFFIXES, BULK_SUFFIXES, max_bytes
+from claims.workflow import CHECKER_GROUP
 
 
 class ArticleSubmitForm(forms.Form):
@@ -48,8 +53,6 @@ class ArticleFilterForm(forms.Form):
     date_to = forms.DateField(label=_("to"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, outlets=(), **kwargs):
-        from claims.models import ExtractionStatus
-
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [("", _("All")), *ExtractionStatus.choices]
         self.fields["outlet"].choices = [("", _("All")), *((o, o) for o in outlets)]
@@ -71,10 +74,6 @@ class ManualClaimForm(forms.Form):
 
 
 def checker_queryset():
-    from django.contrib.auth import get_user_model
-
-    from claims.workflow import CHECKER_GROUP
-
     return get_user_model().objects.filter(is_active=True, groups__name=CHECKER_GROUP).order_by("username")
 
 
@@ -104,15 +103,11 @@ class BulkTriageForm(AssignForm):
 
 
 def _http_only(value: str) -> None:
-    from urllib.parse import urlsplit
-
     if value and urlsplit(value).scheme not in ("http", "https"):
         raise forms.ValidationError(_("Only http and https links are accepted."))
 
 
 class EvidenceForm(forms.Form):
-    from claims.models import EvidenceStance
-
     url = forms.URLField(
         label=_("URL"), max_length=1000, required=False, assume_scheme="https", validators=[_http_only]
     )
@@ -127,22 +122,16 @@ class CommentForm(forms.Form):
 
 
 class VerdictForm(forms.Form):
-    from claims.models import Rating
-
     rating = forms.ChoiceField(label=_("Rating"), choices=Rating.choices)
     summary = forms.CharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 3}))
     rationale = forms.CharField(label=_("Rationale"), widget=forms.Textarea(attrs={"rows": 6}), required=False)
 
 
 class IndependentRatingForm(forms.Form):
-    from claims.models import Rating
-
     independent_rating = forms.ChoiceField(label=_("Your own rating"), choices=Rating.choices)
 
 
 class ReviewForm(forms.Form):
-    from claims.models import ReviewDecision
-
     decision = forms.ChoiceField(label=_("Decision"), choices=ReviewDecision.choices, widget=forms.RadioSelect)
     comment = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
@@ -154,8 +143,6 @@ class ReviewForm(forms.Form):
 
 
 class ExportForm(forms.Form):
-    from claims.models import ClaimStatus, ExportFormat, Rating
-
     format = forms.ChoiceField(label=_("Format"), choices=ExportFormat.choices)
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("All")), *ClaimStatus.choices])
     rating = forms.ChoiceField(label=_("Rating"), required=False, choices=[("", _("All")), *Rating.choices])

@@ -177,7 +177,8 @@ def check_can_work(*, claim: Claim, user) -> None:
         )
 
 
-def check_can_assign(*, claim: Claim, user, assignee) -> None:
+def check_can_assign(*, claim: Claim, user, assignee=None) -> None:
+    """May `user` assign `claim` now (to `assignee`, when given)?"""
     if not has_role(user, "assign_claim"):
         raise NotAllowed(_("Only editors can assign claims."))
     if claim.status not in (ClaimStatus.TO_CHECK, *REASSIGNABLE_STATUSES):
@@ -185,7 +186,7 @@ def check_can_assign(*, claim: Claim, user, assignee) -> None:
             _("A claim that is %(status)s cannot be assigned; keep it for checking first.")
             % {"status": claim.get_status_display().lower()}
         )
-    if not (assignee.is_active and assignee.has_perm("claims.check_claim")):
+    if assignee is not None and not (assignee.is_active and assignee.has_perm("claims.check_claim")):
         raise WorkflowError(_("%(user)s is not a checker.") % {"user": assignee.get_username()})
 
 

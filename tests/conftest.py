@@ -1,19 +1,10 @@
-import os
-import signal
-import subprocess
-import sys
-import time
-from pathlib import Path
-
 import pytest
-from django.conf import settings
-from django.db import connection
 from django.utils import timezone
 
 from claims.models import ClaimStatus, Evidence, Review, Verdict
 from factcheck.celery import app as celery_app
 from tests.factories import ArticleFactory, ClaimFactory, UserFactory, checker, editor
-from tests.helpers import ROOT
+from tests.worker import Worker
 
 
 @pytest.fixture(autouse=True)
@@ -79,74 +70,17 @@ def claim(db):
     return ClaimFactory()
 
 
-def _database_url() -> str:
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{db['NAME']}"
-    return f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
 @pytest.fixture
 def celery_worker_process(transactional_db, tmp_path):
     """A real `celery worker` process on the configured broker and the test database."""
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "factcheck.settings.base",
-        "DEBUG": "true",
-        "DATABASE_URL": _database_url(),
-        "CELERY_BROKER_DIR": str(settings.CELERY_BROKER_DIR),
-    }
-    log = tmp_path / "worker.log"
-    with log.open("w") as out:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "factcheck",
-                "worker",
-                "--concurrency=1",
-                "--loglevel=INFO",
-                "--without-gossip",
-                "--without-mingle",
-                "-n",
-                f"test-{os.getpid()}@%h",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
     eager = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = False
+    worker = Worker(tmp_path / "worker.log").start()
     try:
-        yield WorkerHandle(process, log)
+        yield worker
     finally:
         celery_app.conf.task_always_eager = eager
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
-
-
-class WorkerHandle:
-    def __init__(self, process: subprocess.Popen, log: Path):
-        self.process, self.log = process, log
-
-    def wait_for(self, predicate, timeout: float = 120, what: str = "the worker") -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if predicate():
-                return
-            if self.process.poll() is not None:
-                pytest.fail(f"the worker exited with {self.process.returncode}:\n{self.log.read_text()[-3000:]}")
-            time.sleep(0.3)
-        pytest.fail(f"timed out waiting for {what}; worker log:\n{self.log.read_text()[-3000:]}")
+        worker.stop()
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from django.db import connection
 
 from claims.models import Article
 from tests.helpers import IN_CI, sample_text
+from tests.worker import wait_for
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -29,9 +30,11 @@ def test_an_article_submitted_on_the_web_is_extracted_by_a_real_worker(client, e
     article = Article.objects.get()
     assert response.status_code == 302
 
-    celery_worker_process.wait_for(
+    wait_for(
         lambda: Article.objects.get(pk=article.pk).extraction_status in ("extracted", "failed"),
-        what="the article's extraction",
+        120,
+        "the article's extraction",
+        celery_worker_process,
     )
     article.refresh_from_db()
     assert article.extraction_status == "extracted", article.extraction_error

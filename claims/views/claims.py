@@ -45,7 +45,7 @@ def _render(request, claim, status: int = 200, **bound):
         "is_reviewer": is_reviewer,
         "independent_rating": blind,
         "can_work": _allowed(workflow.check_can_work, claim, request.user),
-        "can_assign": _allowed(workflow.check_can_assign, claim, request.user, assignee=_any_checker()),
+        "can_assign": _allowed(workflow.check_can_assign, claim, request.user),
         "can_edit_wording": _allowed(workflow.check_can_edit_wording, claim, request.user),
         "can_comment": _allowed(workflow.check_can_comment, claim, request.user),
         "actions": [
@@ -76,20 +76,6 @@ def _allowed(check, claim, user, **kwargs) -> bool:
     except workflow.WorkflowError:
         return False
     return True
-
-
-def _any_checker():
-    return forms.checker_queryset().first() or _NoChecker()
-
-
-class _NoChecker:
-    is_active = False
-
-    def has_perm(self, perm):
-        return False
-
-    def get_username(self):
-        return "-"
 
 
 def _verdict_initial(verdict) -> dict:
@@ -148,49 +134,47 @@ def claim_assign(request, pk: int):
     return _back(request, claim)
 
 
+def _form_action(request, pk: int, form_class, key: str, act, success: str = ""):
+    """Bind, refuse invalid input (400) or a refused action (409) with the form as typed, act, redirect."""
+    claim = get_claim_for_user(request, pk)
+    form = form_class(request.POST)
+    if not form.is_valid():
+        return _render(request, claim, status=400, **{key: form})
+    try:
+        act(claim, form.cleaned_data)
+    except workflow.WorkflowError as error:
+        messages.error(request, str(error))
+        return _render(request, claim, status=409, **{key: form})
+    if success:
+        messages.success(request, success)
+    return redirect(claim)
+
+
 @desk_required
 @require_POST
 def claim_wording(request, pk: int):
-    claim = get_claim_for_user(request, pk)
-    form = forms.WordingForm(request.POST)
-    if not form.is_valid():
-        return _render(request, claim, status=400, wording_form=form)
-    try:
-        transitions.claim_edit_wording(claim=claim, actor=request.user, wording=form.cleaned_data["wording"])
-    except workflow.WorkflowError as error:
-        messages.error(request, str(error))
-    return redirect(claim)
+    def act(claim, data):
+        transitions.claim_edit_wording(claim=claim, actor=request.user, wording=data["wording"])
+
+    return _form_action(request, pk, forms.WordingForm, "wording_form", act)
 
 
 @desk_required
 @require_POST
 def claim_evidence(request, pk: int):
-    claim = get_claim_for_user(request, pk)
-    form = forms.EvidenceForm(request.POST)
-    if not form.is_valid():
-        return _render(request, claim, status=400, evidence_form=form)
-    try:
-        verification.evidence_add(claim=claim, actor=request.user, **form.cleaned_data)
-    except workflow.WorkflowError as error:
-        messages.error(request, str(error))
-        return _render(request, claim, status=409, evidence_form=form)
-    messages.success(request, _("Evidence added."))
-    return redirect(claim)
+    def act(claim, data):
+        verification.evidence_add(claim=claim, actor=request.user, **data)
+
+    return _form_action(request, pk, forms.EvidenceForm, "evidence_form", act, _("Evidence added."))
 
 
 @desk_required
 @require_POST
 def claim_comment(request, pk: int):
-    claim = get_claim_for_user(request, pk)
-    form = forms.CommentForm(request.POST)
-    if not form.is_valid():
-        return _render(request, claim, status=400, comment_form=form)
-    try:
-        verification.comment_add(claim=claim, actor=request.user, body=form.cleaned_data["body"])
-    except workflow.WorkflowError as error:
-        messages.error(request, str(error))
-        return _render(request, claim, status=409, comment_form=form)
-    return redirect(claim)
+    def act(claim, data):
+        verification.comment_add(claim=claim, actor=request.user, body=data["body"])
+
+    return _form_action(request, pk, forms.CommentForm, "comment_form", act)
 
 
 @desk_required
@@ -234,23 +218,17 @@ def claim_independent_rating(request, pk: int):
 @desk_required
 @require_POST
 def claim_review(request, pk: int):
-    claim = get_claim_for_user(request, pk)
-    form = forms.ReviewForm(request.POST)
-    if not form.is_valid():
-        return _render(request, claim, status=400, review_form=form)
     ratings = request.session.get(BLIND_KEY, {})
-    try:
+
+    def act(claim, data):
         verification.review_submit(
             claim=claim,
             actor=request.user,
-            decision=form.cleaned_data["decision"],
-            comment=form.cleaned_data["comment"],
+            decision=data["decision"],
+            comment=data["comment"],
             independent_rating=ratings.get(str(claim.pk), ""),
         )
-    except workflow.WorkflowError as error:
-        messages.error(request, str(error))
-        return _render(request, claim, status=409, review_form=form)
-    ratings.pop(str(claim.pk), None)
-    request.session[BLIND_KEY] = ratings
-    messages.success(request, _("Review recorded."))
-    return redirect(claim)
+        ratings.pop(str(claim.pk), None)
+        request.session[BLIND_KEY] = ratings
+
+    return _form_action(request, pk, forms.ReviewForm, "review_form", act, _("Review recorded."))

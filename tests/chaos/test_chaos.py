@@ -20,8 +20,8 @@ from claims.models import Article
 from claims.services.extraction import articles_sweep
 from claims.services.ingestion import ArticleInput, article_ingest
 from factcheck.celery import app as celery_app
-from tests.conftest import _database_url
 from tests.helpers import IN_CI, ROOT, sample_text
+from tests.worker import Worker, wait_for
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -37,74 +37,6 @@ def _needs_postgresql_and_redis():
     celery_app.conf.task_always_eager = False
     yield
     celery_app.conf.task_always_eager = eager
-
-
-class Worker:
-    def __init__(self, log: Path, broker_url: str):
-        self.log, self.broker_url, self.process = log, broker_url, None
-
-    def env(self) -> dict:
-        return {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "factcheck.settings.base",
-            "DEBUG": "true",
-            "DATABASE_URL": _database_url(),
-            "REDIS_URL": self.broker_url,
-            "CELERY_BROKER_URL": self.broker_url,
-        }
-
-    def start(self) -> "Worker":
-        with self.log.open("a") as out:
-            self.process = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "celery",
-                    "-A",
-                    "factcheck",
-                    "worker",
-                    "--concurrency=1",
-                    "--loglevel=INFO",
-                    "--without-gossip",
-                    "--without-mingle",
-                    "-n",
-                    f"chaos-{os.getpid()}-{time.time_ns()}@%h",
-                ],
-                cwd=ROOT,
-                env=self.env(),
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        wait_for(lambda: "ready." in self.log.read_text(), 60, "the worker to be ready", self)
-        return self
-
-    def children(self) -> list[int]:
-        out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(self.process.pid)], capture_output=True, text=True)
-        return [int(pid) for pid in out.stdout.split()]
-
-    def kill_all(self) -> None:
-        if self.process and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait()
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.kill_all()
-
-
-def wait_for(predicate, timeout: float, what: str, worker: Worker | None = None) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.2)
-    log = worker.log.read_text()[-3000:] if worker else ""
-    pytest.fail(f"timed out waiting for {what}\n{log}")
 
 
 def big_article(tag: str) -> str:
