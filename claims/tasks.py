@@ -13,15 +13,18 @@ from django.db import OperationalError
 
 logger = logging.getLogger(__name__)
 
+# For idempotent tasks: redelivered if the worker dies; retried on transient database errors only.
+IDEMPOTENT = {
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "autoretry_for": (OperationalError,),
+    "retry_backoff": 2,
+    "retry_backoff_max": 60,
+    "max_retries": 5,
+}
 
-@shared_task(
-    acks_late=True,
-    reject_on_worker_lost=True,
-    autoretry_for=(OperationalError,),
-    retry_backoff=2,
-    retry_backoff_max=60,
-    max_retries=5,
-)
+
+@shared_task(**IDEMPOTENT)
 def extract_article(article_id: int, token: str) -> None:
     """Idempotent: a stale or repeated message finds nothing to claim."""
     from claims.services.extraction import article_extract
@@ -29,13 +32,7 @@ def extract_article(article_id: int, token: str) -> None:
     article_extract(article_id=article_id, token=token)
 
 
-@shared_task(
-    acks_late=True,
-    reject_on_worker_lost=True,
-    autoretry_for=(OperationalError,),
-    retry_backoff=2,
-    max_retries=5,
-)
+@shared_task(**IDEMPOTENT)
 def run_export(job_id: int) -> None:
     from claims.services.exports import export_run
 

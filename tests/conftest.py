@@ -153,3 +153,17 @@ def reviewed_article(db, editor_user, checker_user):
         "pending": pending,
         "dismissed": dismissed,
     }
+
+
+@pytest.fixture
+def people(db):
+    """The six roles of the permission matrices, and the author of the verdicts they review."""
+    return {
+        "anonymous": None,
+        "outsider": UserFactory(username="outsider"),
+        "checker": checker("assigned"),
+        "other_checker": checker("other"),
+        "editor": editor("editor"),
+        "superuser": UserFactory(username="root", is_superuser=True, is_staff=True),
+        "author": checker("verdict_author"),
+    }

@@ -5,25 +5,12 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from claims.models import Article, Claim, ClaimStatus, ExportJob, Review, Verdict
-from tests.factories import ClaimFactory, UserFactory, checker, editor
+from tests.factories import ClaimFactory
 
 pytestmark = pytest.mark.django_db
 ROLES = ["anonymous", "outsider", "checker", "other_checker", "editor", "superuser"]
 EDITORS = {"editor", "superuser"}
 DESK = {"checker", "other_checker", "editor", "superuser"}
-
-
-@pytest.fixture
-def people(db):
-    return {
-        "anonymous": None,
-        "outsider": UserFactory(username="outsider"),
-        "checker": checker("assigned"),
-        "other_checker": checker("other"),
-        "editor": editor("editor"),
-        "superuser": UserFactory(username="root", is_superuser=True, is_staff=True),
-        "author": checker("author"),
-    }
 
 
 def _claim(people, status):

@@ -11,27 +11,13 @@ import pytest
 from django.urls import reverse
 
 from claims.models import Article, Claim, ClaimStatus, Verdict
-from tests.factories import ClaimFactory, UserFactory, checker, editor
+from tests.factories import ClaimFactory
 
 pytestmark = pytest.mark.django_db
 
 ROLES = ["anonymous", "outsider", "checker", "other_checker", "editor", "superuser"]
 DESK = {"checker", "other_checker", "editor", "superuser"}
 EDITORS = {"editor", "superuser"}
-
-
-@pytest.fixture
-def people(db):
-    author = checker("verdict_author")
-    return {
-        "anonymous": None,
-        "outsider": UserFactory(username="outsider"),
-        "checker": checker("assigned"),
-        "other_checker": checker("other"),
-        "editor": editor("editor"),
-        "superuser": UserFactory(username="root", is_superuser=True, is_staff=True),
-        "author": author,
-    }
 
 
 @dataclass
