@@ -3,7 +3,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint venv models bench bench-load audit backup restore
+.PHONY: run test lint venv models bench bench-load bench-desk audit backup restore
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -41,6 +41,14 @@ bench: $(STAMP)
 ## make bench-load: 50 desk users for 60 s on gunicorn, PostgreSQL, Redis and a worker (needs both servers).
 bench-load: $(STAMP)
 	@cd bench && ../$(PY) load.py 2>/dev/null | tee results-load.md
+
+## make bench-desk: a 10,000-article, 100,000-claim desk on PostgreSQL, then the search and export benchmarks.
+DESK_URL ?= postgres://postgres@127.0.0.1:5432/factcheck_desk
+bench-desk: $(STAMP)
+	dropdb -h 127.0.0.1 -U postgres --if-exists factcheck_desk && createdb -h 127.0.0.1 -U postgres factcheck_desk
+	DEBUG=true DATABASE_URL=$(DESK_URL) $(PY) manage.py migrate -v0
+	DEBUG=true DATABASE_URL=$(DESK_URL) $(PY) manage.py generate_desk --articles 10000 --claims 100000 --users 20
+	@cd bench && for b in search exports; do BENCH_DESK_URL=$(DESK_URL) ../$(PY) $$b.py 2>/dev/null; done | tee results-desk.md
 
 ## make audit: bandit (no high findings) and pip-audit of the pinned requirements.
 audit: $(STAMP)

@@ -1,5 +1,6 @@
 """Reads for reports and exports: report data per article, ClaimReview items, export rows."""
 
+import itertools
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -8,6 +9,7 @@ from django.utils import translation
 
 from claims.exporters.claimreview import ReviewedClaim, claim_review
 from claims.models import Article, Claim, ClaimStatus, Rating, Review, Verdict
+from claims.models.articles import published_display
 
 # Claims that went past triage are the article's verification; the others are counted.
 REPORTED = [s for s in ClaimStatus if s not in (ClaimStatus.DETECTED, ClaimStatus.DISMISSED)]
@@ -123,14 +125,33 @@ def _claim_review(article: Article, item: ReportClaim, language: str, report_url
     )
 
 
+_EXPORT_FIELDS = (
+    "id",
+    "article_id",
+    "article__title",
+    "article__url",
+    "article__outlet",
+    "article__published_on",
+    "article__published_precision",
+    "text",
+    "wording",
+    "start",
+    "end",
+    "score",
+    "claimant",
+    "types",
+    "status",
+    "assignee__username",
+    "due_date",
+    "created_at",
+    "updated_at",
+)
+EXPORT_CHUNK = 2000
+
+
 def export_queryset(filters: dict) -> QuerySet:
-    """Claims matching an export's filters, with their current verdict: one query, any size."""
-    latest = Verdict.objects.filter(claim=OuterRef("pk"), submitted_at__isnull=False).order_by("-submitted_at", "-id")
-    claims = (
-        Claim.objects.select_related("article", "assignee")
-        .annotate(rating=Subquery(latest.values("rating")[:1]), verdict_summary=Subquery(latest.values("summary")[:1]))
-        .order_by("id")
-    )
+    """Claims matching an export's filters, in id order."""
+    claims = Claim.objects.order_by("id")
     if filters.get("status"):
         claims = claims.filter(status=filters["status"])
     if filters.get("article"):
@@ -142,33 +163,76 @@ def export_queryset(filters: dict) -> QuerySet:
     if filters.get("date_to"):
         claims = claims.filter(created_at__date__lte=filters["date_to"])
     if filters.get("rating"):
-        claims = claims.filter(rating=filters["rating"])
+        latest = Verdict.objects.filter(claim=OuterRef("pk"), submitted_at__isnull=False).order_by(
+            "-submitted_at", "-id"
+        )
+        claims = claims.annotate(current_rating=Subquery(latest.values("rating")[:1])).filter(
+            current_rating=filters["rating"]
+        )
     return claims
 
 
 def export_rows(claims: QuerySet):
-    for claim in claims.iterator(chunk_size=2000):
-        article = claim.article
-        yield {
-            "id": claim.pk,
-            "article_id": article.pk,
-            "article_title": article.title,
-            "article_url": article.url,
-            "outlet": article.outlet,
-            "published": article.published_display,
-            "text": claim.text,
-            "wording": claim.wording,
-            "start": claim.start,
-            "end": claim.end,
-            "score": claim.score,
-            "claimant": claim.claimant,
-            "types": claim.types,
-            "status": claim.status,
-            "assignee": claim.assignee.get_username() if claim.assignee else "",
-            "due_date": claim.due_date.isoformat() if claim.due_date else "",
-            "rating": claim.rating or "",
-            "verdict_summary": claim.verdict_summary or "",
-            "approved": claim.status == ClaimStatus.APPROVED,
-            "created_at": claim.created_at.isoformat(),
-            "updated_at": claim.updated_at.isoformat(),
-        }
+    """Plain rows, streamed: tuples from the database, the current verdicts one query per chunk."""
+    values = claims.values_list(*_EXPORT_FIELDS).iterator(chunk_size=EXPORT_CHUNK)
+    while chunk := list(itertools.islice(values, EXPORT_CHUNK)):
+        verdicts = _current_verdicts([row[0] for row in chunk])
+        for row in chunk:
+            yield _export_row(row, verdicts.get(row[0], ("", "")))
+
+
+def _current_verdicts(claim_ids: list[int]) -> dict[int, tuple[str, str]]:
+    latest = {}
+    submitted = Verdict.objects.filter(claim_id__in=claim_ids, submitted_at__isnull=False)
+    for claim_id, rating, summary in submitted.order_by("claim_id", "submitted_at", "id").values_list(
+        "claim_id", "rating", "summary"
+    ):
+        latest[claim_id] = (rating, summary)  # later rows overwrite earlier ones: the latest wins
+    return latest
+
+
+def _export_row(row: tuple, verdict: tuple[str, str]) -> dict:
+    (
+        pk,
+        article_id,
+        title,
+        url,
+        outlet,
+        published_on,
+        precision,
+        text,
+        wording,
+        start,
+        end,
+        score,
+        claimant,
+        types,
+        status,
+        assignee,
+        due_date,
+        created_at,
+        updated_at,
+    ) = row
+    return {
+        "id": pk,
+        "article_id": article_id,
+        "article_title": title,
+        "article_url": url,
+        "outlet": outlet,
+        "published": published_display(published_on, precision),
+        "text": text,
+        "wording": wording,
+        "start": start,
+        "end": end,
+        "score": score,
+        "claimant": claimant,
+        "types": types,
+        "status": status,
+        "assignee": assignee or "",
+        "due_date": due_date.isoformat() if due_date else "",
+        "rating": verdict[0],
+        "verdict_summary": verdict[1],
+        "approved": status == ClaimStatus.APPROVED,
+        "created_at": created_at.isoformat(),
+        "updated_at": updated_at.isoformat(),
+    }

@@ -6,12 +6,12 @@ import json
 from collections.abc import Iterable, Iterator
 
 # A spreadsheet runs a cell beginning with one of these as a formula (CSV injection).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_START = frozenset("=+-@\t\r")
 
 
 def neutralise(value) -> object:
     """Prefix a quote to text a spreadsheet would run as a formula; other values pass through."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
+    if value.__class__ is str and value[:1] in _FORMULA_START:
         return "'" + value
     return value
 
@@ -22,7 +22,7 @@ def csv_lines(columns: list[str], rows: Iterable[dict]) -> Iterator[str]:
     writer.writerow(columns)
     yield _take(buffer)
     for row in rows:
-        writer.writerow([neutralise(_cell(row.get(column))) for column in columns])
+        writer.writerow([_cell(row.get(column)) for column in columns])
         yield _take(buffer)
 
 
@@ -32,9 +32,14 @@ def jsonl_lines(rows: Iterable[dict]) -> Iterator[str]:
 
 
 def _cell(value):
+    """One CSV cell: text neutralised, lists as JSON, None as empty. Strings first: most cells are."""
+    if value.__class__ is str:
+        return "'" + value if value[:1] in _FORMULA_START else value
+    if value is None:
+        return ""
     if isinstance(value, list | dict):
-        return json.dumps(value, ensure_ascii=False)
-    return "" if value is None else value
+        return neutralise(json.dumps(value, ensure_ascii=False))
+    return value
 
 
 def _take(buffer: io.StringIO) -> str:

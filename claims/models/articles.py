@@ -28,6 +28,17 @@ class DatePrecision(models.TextChoices):
     YEAR = "year", _("Year")
 
 
+def published_display(published_on, precision: str) -> str:
+    """A publication date at its precision: 2023, 2023-01 or 2023-01-15."""
+    if published_on is None:
+        return ""
+    if precision == DatePrecision.YEAR:
+        return f"{published_on:%Y}"
+    if precision == DatePrecision.MONTH:
+        return f"{published_on:%Y-%m}"
+    return published_on.isoformat()
+
+
 def content_hash(body: str) -> str:
     """The identity of a text: the same words re-imported find the same article.
 
@@ -102,13 +113,7 @@ class Article(TimeStampedModel):
 
     @property
     def published_display(self) -> str:
-        if self.published_on is None:
-            return ""
-        if self.published_precision == DatePrecision.YEAR:
-            return f"{self.published_on:%Y}"
-        if self.published_precision == DatePrecision.MONTH:
-            return f"{self.published_on:%Y-%m}"
-        return self.published_on.isoformat()
+        return published_display(self.published_on, self.published_precision)
 
     @property
     def has_full_language_support(self) -> bool:
