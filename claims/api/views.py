@@ -7,7 +7,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import NotFound
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
@@ -19,6 +19,7 @@ from claims.services import assignment, transitions, verification
 from claims.services.exports import export_request
 from claims.services.ingestion import ArticleInput, article_ingest
 from claims.views import reports as report_views
+from claims.views.access import require_role
 
 
 class IsDeskMember(permissions.BasePermission):
@@ -26,11 +27,6 @@ class IsDeskMember(permissions.BasePermission):
 
     def has_permission(self, request, view) -> bool:
         return workflow.is_desk_member(request.user)
-
-
-def _require(request, permission: str) -> None:
-    if not workflow.has_role(request.user, permission):
-        raise PermissionDenied("Your role does not allow this.")
 
 
 class ClaimCursor(CursorPagination):
@@ -50,7 +46,7 @@ class ArticleViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, viewset
 
     @extend_schema(request=s.ArticleCreateSerializer, responses={201: s.ArticleCreatedSerializer})
     def create(self, request):
-        _require(request, "manage_articles")
+        require_role(request, "manage_articles")
         data = s.ArticleCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         result = article_ingest(data=ArticleInput(**data.validated_data), submitted_by=request.user)
@@ -60,7 +56,7 @@ class ArticleViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, viewset
     @extend_schema(responses={200: OpenApiTypes.OBJECT})
     @action(detail=True, methods=["get"])
     def claimreview(self, request, pk=None):
-        _require(request, "export_reports")
+        require_role(request, "export_reports")
         article = self.get_object()
         data = reports.claim_reviews(
             article, language=_language(request), report_url=report_views.report_url(request, article)
@@ -73,7 +69,7 @@ class ArticleViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, viewset
     )
     @action(detail=True, methods=["get"])
     def report(self, request, pk=None):
-        _require(request, "export_reports")
+        require_role(request, "export_reports")
         article = self.get_object()
         query = s.ReportQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
@@ -172,7 +168,7 @@ class ClaimViewSet(viewsets.ReadOnlyModelViewSet):
     )
     @action(detail=True, methods=["get"])
     def claimreview(self, request, pk=None):
-        _require(request, "export_reports")
+        require_role(request, "export_reports")
         claim = self.get_object()
         data = reports.claim_review_for(
             claim, language=_language(request), report_url=report_views.report_url(request, claim.article)

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from claims.nlp import models, scorer
 from claims.nlp.attribute import claimant
-from claims.nlp.cues import add_context, cues, reason_phrases
+from claims.nlp.cues import REASON_TEXT, add_context, cues, reason_phrases
 from claims.nlp.entities import entities
 from claims.nlp.normalise import normalise
 from claims.nlp.segment import Sentence, parse_many, sentences, sentences_of
@@ -43,11 +43,14 @@ def _extract_sentences(
     candidates = [_candidate(text, s, language, default_claimant) for s in found]
     add_context([f for _, f in candidates], [c.text for c, _ in candidates])
     scores = rank.score([c.text for c, _ in candidates], [f for _, f in candidates])
+    model_reason = (
+        [REASON_TEXT["fr" if language == "fr" else "en"]["model"]] if isinstance(rank, scorer.ModelScorer) else []
+    )
     claims = []
     for done, ((claim, found_cues), score) in enumerate(zip(candidates, scores, strict=True), start=1):
         claim.score = round(float(score), 4)
-        extra = ["model"] if getattr(rank, "model", None) is not None and score >= rank.threshold else []
-        claim.reasons = reason_phrases(found_cues, rank.weights, language, extra=_model_reason(extra, language))
+        extra = model_reason if score >= rank.threshold else []
+        claim.reasons = reason_phrases(found_cues, rank.weights, language, extra=extra)
         if keep_all or score >= rank.threshold:
             claims.append(claim)
         if progress is not None and (done % 25 == 0 or done == len(candidates)):
@@ -100,12 +103,6 @@ def _candidate(text: str, sentence: Sentence, language: str, default_claimant: s
 def _in_original(found: str, working: str, original: str) -> str:
     index = working.find(found) if found else -1
     return original[index : index + len(found)] if index >= 0 else found
-
-
-def _model_reason(extra: list[str], language: str) -> list[str]:
-    from claims.nlp.cues import REASON_TEXT
-
-    return [REASON_TEXT["fr" if language == "fr" else "en"][name] for name in extra]
 
 
 def score_texts(texts: list[str], language: str, batch_size: int = 256) -> tuple[list[float], float]:

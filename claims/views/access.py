@@ -23,6 +23,12 @@ def desk_required(view):
     return wrapped
 
 
+def require_role(request, permission: str) -> None:
+    """403 unless the user's role carries `permission` (pages and API alike)."""
+    if not workflow.has_role(request.user, permission):
+        raise PermissionDenied("Your role does not allow this.")
+
+
 def get_article_for_user(request, pk: int) -> Article:
     if not workflow.is_desk_member(request.user):
         raise PermissionDenied("No desk role")

@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -15,7 +14,7 @@ from claims.services.ingestion import (
     article_input_from_upload,
     articles_import_bulk,
 )
-from claims.views.access import desk_required, get_article_for_user
+from claims.views.access import desk_required, get_article_for_user, require_role
 
 PAGE_SIZE = 25
 
@@ -43,8 +42,7 @@ def article_list(request):
 @desk_required
 @require_http_methods(["GET", "POST"])
 def article_create(request):
-    if not workflow.has_role(request.user, "manage_articles"):
-        raise PermissionDenied("Editors only")
+    require_role(request, "manage_articles")
     posted = request.method == "POST"
     form = ArticleSubmitForm(request.POST if posted else None, request.FILES if posted else None)
     if posted and getattr(request, "upload_errors", None):

@@ -2,9 +2,9 @@
 
 import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.staticfiles import finders
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -13,16 +13,11 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from claims import forms, reports, workflow
+from claims import forms, reports
 from claims.exporters.tabular import csv_lines, jsonl_lines
 from claims.models import ExportJob, ExportStatus
 from claims.services.exports import export_request
-from claims.views.access import desk_required, get_article_for_user, get_claim_for_user
-
-
-def _exporter_only(request) -> None:
-    if not workflow.has_role(request.user, "export_reports"):
-        raise PermissionDenied("Editors only")
+from claims.views.access import desk_required, get_article_for_user, get_claim_for_user, require_role
 
 
 def report_language(request) -> str:
@@ -43,13 +38,13 @@ def report_context(request, article, language: str) -> dict:
         "language": language,
         "others": article.claims.exclude(status__in=reports.REPORTED).count(),
         "jsonld": json.dumps(reviews, ensure_ascii=False).replace("</", "<\\/"),
-        "organisation": reports.settings.FACTCHECK_ORGANISATION_NAME,
+        "organisation": settings.FACTCHECK_ORGANISATION_NAME,
     }
 
 
 @desk_required
 def article_report(request, pk: int):
-    _exporter_only(request)
+    require_role(request, "export_reports")
     article = get_article_for_user(request, pk)
     language = report_language(request)
     with translation.override(language):
@@ -58,7 +53,7 @@ def article_report(request, pk: int):
 
 @desk_required
 def article_report_pdf(request, pk: int):
-    _exporter_only(request)
+    require_role(request, "export_reports")
     article = get_article_for_user(request, pk)
     language = report_language(request)
     return pdf_response(render_pdf(request, article, language), f"verification-{article.pk}-{language}.pdf")
@@ -87,7 +82,7 @@ def pdf_response(content: bytes, filename: str) -> HttpResponse:
 
 @desk_required
 def article_claimreview(request, pk: int):
-    _exporter_only(request)
+    require_role(request, "export_reports")
     article = get_article_for_user(request, pk)
     language = report_language(request)
     data = reports.claim_reviews(article, language=language, report_url=report_url(request, article))
@@ -96,7 +91,7 @@ def article_claimreview(request, pk: int):
 
 @desk_required
 def claim_claimreview(request, pk: int):
-    _exporter_only(request)
+    require_role(request, "export_reports")
     claim = get_claim_for_user(request, pk)
     language = report_language(request)
     data = reports.claim_review_for(claim, language=language, report_url=report_url(request, claim.article))
@@ -115,7 +110,7 @@ def _jsonld(data, filename: str) -> JsonResponse:
 
 @desk_required
 def export_list(request):
-    _exporter_only(request)
+    require_role(request, "export_reports")
     form = forms.ExportForm(request.GET or None)
     jobs = ExportJob.objects.filter(requested_by=request.user)[:20]
     return render(request, "claims/export_list.html", {"form": form, "jobs": jobs})
@@ -124,7 +119,7 @@ def export_list(request):
 @desk_required
 def export_stream(request):
     """A direct download, streamed row by row: constant memory whatever the number of claims."""
-    _exporter_only(request)
+    require_role(request, "export_reports")
     form = forms.ExportForm(request.GET)
     if not form.is_valid():
         return render(request, "claims/export_list.html", {"form": form, "jobs": []}, status=400)
@@ -140,7 +135,7 @@ def export_stream(request):
 @desk_required
 @require_POST
 def export_create(request):
-    _exporter_only(request)
+    require_role(request, "export_reports")
     form = forms.ExportForm(request.POST)
     if not form.is_valid():
         return render(request, "claims/export_list.html", {"form": form, "jobs": []}, status=400)
@@ -150,7 +145,7 @@ def export_create(request):
 
 
 def _job_for_user(request, pk: int) -> ExportJob:
-    _exporter_only(request)
+    require_role(request, "export_reports")
     return get_object_or_404(ExportJob, pk=pk, requested_by=request.user)
 
 

@@ -1,7 +1,6 @@
 """List pages use a constant number of queries whatever their length."""
 
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 
@@ -87,4 +86,3 @@ def test_the_dashboard_reports_agreement_and_kappa(client, editor_user, checker_
     agreement = client.get(reverse("claims:dashboard")).context["agreement"]
     # observed 3/4; expected (2*3 + 2*1)/16 = 0.5; kappa = (0.75 - 0.5) / 0.5
     assert agreement == {"pairs": 4, "observed": 0.75, "kappa": 0.5}
-    assert Group.objects.filter(name="Editor").exists()
