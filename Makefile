@@ -3,7 +3,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint venv models bench bench-load bench-desk audit backup restore
+.PHONY: run test lint venv models bench desk audit backup restore
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -27,28 +27,32 @@ lint: $(STAMP)
 
 SHARED_DATA := ../shared/data
 
-## make models: retrain the shipped scorers from ../shared/data (English n-grams, French cue weights).
+## make models: retrain the shipped models from ../shared/data (English n-grams, French cue weights, matcher weights).
 models: $(STAMP)
 	$(PY) manage.py train_checkworthiness --lang en --train $(SHARED_DATA)/checkworthiness-en/train.tsv \
 		--dev $(SHARED_DATA)/checkworthiness-en/dev.tsv --output claims/nlp/data/en
 	$(PY) manage.py train_checkworthiness --lang fr --claims-fr $(SHARED_DATA)/claims-fr/train.csv \
 		--output claims/nlp/data/fr
+	$(PY) manage.py train_matcher --library $(SHARED_DATA)/claim-matching-en/verified_claims.tsv \
+		--queries $(SHARED_DATA)/claim-matching-en/train_queries.tsv --qrels $(SHARED_DATA)/claim-matching-en/train_qrels.txt \
+		--dev-queries $(SHARED_DATA)/claim-matching-en/dev_queries.tsv --dev-qrels $(SHARED_DATA)/claim-matching-en/dev_qrels.txt
 
-## make bench: every benchmark, each beside its baseline; the table goes to bench/results.md.
-bench: $(STAMP)
-	@cd bench && for b in checkworthiness extraction; do ../$(PY) $$b.py 2>/dev/null; done | tee results.md
-
-## make bench-load: 50 desk users for 60 s on gunicorn, PostgreSQL, Redis and a worker (needs both servers).
-bench-load: $(STAMP)
-	@cd bench && ../$(PY) load.py 2>/dev/null | tee results-load.md
-
-## make bench-desk: a 10,000-article, 100,000-claim desk on PostgreSQL, then the search and export benchmarks.
+## make bench: every benchmark, each beside a baseline measured in the same run, into bench/results.md,
+## the summary table first. Needs PostgreSQL and Redis (the 100,000-claim desk, gunicorn, the load test).
 DESK_URL ?= postgres://postgres@127.0.0.1:5432/factcheck_desk
-bench-desk: $(STAMP)
+bench: $(STAMP)
+	@rm -f bench/summary.jsonl
+	@cd bench && for b in checkworthiness extraction matching; do ../$(PY) $$b.py 2>/dev/null; done > parts.md
+	$(MAKE) --no-print-directory desk
+	@cd bench && for b in search exports pages; do BENCH_DESK_URL=$(DESK_URL) ../$(PY) $$b.py 2>/dev/null; done >> parts.md
+	@cd bench && for b in load ingest; do ../$(PY) $$b.py 2>/dev/null; done >> parts.md
+	@cd bench && { ../$(PY) summary.py; cat parts.md; } > results.md && rm parts.md && cat results.md
+
+## make desk: a 10,000-article, 100,000-claim desk on PostgreSQL for the benchmarks.
+desk: $(STAMP)
 	dropdb -h 127.0.0.1 -U postgres --if-exists factcheck_desk && createdb -h 127.0.0.1 -U postgres factcheck_desk
 	DEBUG=true DATABASE_URL=$(DESK_URL) $(PY) manage.py migrate -v0
 	DEBUG=true DATABASE_URL=$(DESK_URL) $(PY) manage.py generate_desk --articles 10000 --claims 100000 --users 20
-	@cd bench && for b in search exports; do BENCH_DESK_URL=$(DESK_URL) ../$(PY) $$b.py 2>/dev/null; done | tee results-desk.md
 
 ## make audit: bandit (no high findings) and pip-audit of the pinned requirements.
 audit: $(STAMP)

@@ -38,3 +38,15 @@ def table(rows: list[list], head: list[str]) -> None:
 def need(path: Path) -> None:
     if not path.exists():
         sys.exit(f"{path} is absent: the benchmark reads ../shared/data")
+
+
+SUMMARY = ROOT / "bench" / "summary.jsonl"
+
+
+def record(what: str, ours: float, baseline: float, unit: str, target: str, met: bool) -> None:
+    """One line of the results table `make bench` prints first (bench/summary.py)."""
+    import json
+
+    line = {"what": what, "ours": ours, "baseline": baseline, "unit": unit, "target": target, "met": met}
+    with SUMMARY.open("a", encoding="utf-8") as handle:
+        handle.write(json.dumps(line, ensure_ascii=False) + "\n")

@@ -1,6 +1,17 @@
 from django.contrib import admin
 
-from claims.models import Article, Assignment, Claim, ClaimEvent, Comment, Evidence, Review, Verdict
+from claims.models import (
+    Article,
+    Assignment,
+    Claim,
+    ClaimEvent,
+    ClaimMatch,
+    Comment,
+    Evidence,
+    FactCheck,
+    Review,
+    Verdict,
+)
 
 
 @admin.register(Article)
@@ -77,3 +88,20 @@ class ClaimEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(FactCheck)
+class FactCheckAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "rating", "rating_text", "publisher", "date_published", "language"]
+    list_filter = ["rating", "language", "publisher"]
+    search_fields = ["claim_reviewed", "headline", "url"]
+    readonly_fields = ["fingerprint", "imported_by", "created_at", "updated_at"]
+
+
+@admin.register(ClaimMatch)
+class ClaimMatchAdmin(admin.ModelAdmin):
+    list_display = ["claim", "earlier_claim", "fact_check", "score", "status", "decided_by"]
+    list_filter = ["status"]
+    raw_id_fields = ["claim", "earlier_claim", "fact_check"]
+    # Decisions go through the claim page, which records them in the claim's history.
+    readonly_fields = ["status", "decided_by", "score", "reasons", "created_at", "updated_at"]

@@ -154,3 +154,29 @@ class ExportForm(forms.Form):
     def filters(self) -> dict:
         keys = ("status", "rating", "article", "checker", "date_from", "date_to")
         return {k: str(self.cleaned_data[k]) for k in keys if self.cleaned_data.get(k) not in (None, "")}
+
+
+class LinkForm(forms.Form):
+    target = forms.CharField(
+        label=_("Earlier claim number or fact-check URL"),
+        max_length=1000,
+        help_text=_(
+            "The number of a claim on this desk (as in /claims/123/), or the address of a fact-check in the library."
+        ),
+    )
+
+    def clean_target(self) -> str:
+        target = self.cleaned_data["target"].strip().lstrip("#")
+        if not (target.isdigit() and len(target) <= 18) and not target.startswith(("http://", "https://")):
+            raise forms.ValidationError(_("Give a claim number or an http(s) address."))
+        return target
+
+
+class LibraryImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("ClaimReview file"),
+        help_text=_(
+            "JSON-LD as fact-checkers publish it: one ClaimReview, a list, an @graph, JSON Lines, "
+            "or a Google Fact Check Tools export."
+        ),
+    )

@@ -6,11 +6,11 @@ from collections import Counter
 from django.contrib.auth import get_user_model
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from claims import workflow
-from claims.models import Article, Claim, ClaimEvent, ClaimStatus, Review
+from claims.models import Article, Claim, ClaimEvent, ClaimMatch, ClaimStatus, MatchStatus, Review, Verdict
 
 OPEN_STATUSES = (ClaimStatus.ASSIGNED, ClaimStatus.IN_PROGRESS, ClaimStatus.IN_REVIEW)
 
@@ -27,8 +27,21 @@ def claim_list(*, status: str = "", article_id: int | None = None, assignee_id: 
 
 
 def claim_list_for_triage(*, article_id: int | None = None) -> QuerySet:
-    """Detected claims, the most check-worthy first."""
-    return claim_list(status=ClaimStatus.DETECTED, article_id=article_id).order_by("-score", "article_id", "start")
+    """Detected claims, the most check-worthy first, with what they match ("checked before?")."""
+    claims = claim_list(status=ClaimStatus.DETECTED, article_id=article_id).order_by("-score", "article_id", "start")
+    return claims.prefetch_related(open_matches_prefetch())
+
+
+def open_matches_prefetch() -> Prefetch:
+    """Suggested and linked matches as `claim.open_matches`, best first, earlier verdicts included."""
+    verdicts = Verdict.objects.filter(submitted_at__isnull=False).order_by("-submitted_at", "-id")
+    matches = (
+        ClaimMatch.objects.exclude(status=MatchStatus.REJECTED)
+        .select_related("earlier_claim__article", "fact_check")
+        .prefetch_related(Prefetch("earlier_claim__verdicts", queryset=verdicts, to_attr="submitted_verdicts"))
+        .order_by("status", "-score", "id")
+    )
+    return Prefetch("matches", queryset=matches, to_attr="open_matches")
 
 
 def claim_queue_for_user(*, user) -> QuerySet:

@@ -33,6 +33,14 @@ def extract_article(article_id: int, token: str) -> None:
 
 
 @shared_task(**IDEMPOTENT)
+def match_article(article_id: int) -> None:
+    """Idempotent: a repeated run updates the same match rows."""
+    from claims.services.matching import article_match
+
+    article_match(article_id=article_id)
+
+
+@shared_task(**IDEMPOTENT)
 def run_export(job_id: int) -> None:
     from claims.services.exports import export_run
 

@@ -13,6 +13,7 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
 from claims.services.ingestion import ARTICLE_SUFFIXES, BULK_SUFFIXES
+from claims.services.matching import LIBRARY_SUFFIXES, MAX_LIBRARY_BYTES
 
 
 class LimitedUploadHandler(FileUploadHandler):
@@ -20,12 +21,18 @@ class LimitedUploadHandler(FileUploadHandler):
         super().new_file(field_name, file_name, content_type, content_length, charset, content_type_extra)
         self.received = 0
         suffix = PurePath(file_name or "").suffix.lower()
-        if suffix not in ARTICLE_SUFFIXES and suffix not in BULK_SUFFIXES:
+        if suffix not in {*ARTICLE_SUFFIXES, *BULK_SUFFIXES, *LIBRARY_SUFFIXES}:
             self._refuse(
-                _("Files of type “%(suffix)s” are not supported. Upload .txt, .md or .html, or paste the text.")
+                _(
+                    "Files of type “%(suffix)s” are not supported. Upload an article as .txt, .md or .html "
+                    "(or paste the text), several as .jsonl or .csv, published fact-checks as .json."
+                )
                 % {"suffix": suffix or file_name}
             )
-        self.limit = settings.FACTCHECK_MAX_ARTICLE_BYTES * (50 if suffix in BULK_SUFFIXES else 1)
+        if suffix in LIBRARY_SUFFIXES and suffix not in BULK_SUFFIXES:
+            self.limit = MAX_LIBRARY_BYTES
+        else:
+            self.limit = settings.FACTCHECK_MAX_ARTICLE_BYTES * (50 if suffix in BULK_SUFFIXES else 1)
 
     def receive_data_chunk(self, raw_data, start):
         self.received += len(raw_data)

@@ -1,7 +1,7 @@
 from django.urls import path, register_converter
 
 from claims.converters import IdConverter
-from claims.views import articles, claims, dashboard, reports, triage
+from claims.views import articles, claims, dashboard, matching, reports, triage
 
 register_converter(IdConverter, "id")
 
@@ -37,4 +37,8 @@ urlpatterns = [
     path("claims/<id:pk>/verdict/", claims.claim_verdict, name="claim-verdict"),
     path("claims/<id:pk>/independent-rating/", claims.claim_independent_rating, name="claim-independent-rating"),
     path("claims/<id:pk>/review/", claims.claim_review, name="claim-review"),
+    path("claims/<id:pk>/links/", matching.claim_link, name="claim-link"),
+    path("claims/<id:pk>/matches/<id:match_pk>/<slug:decision>/", matching.match_decide, name="match-decide"),
+    path("library/", matching.library, name="library"),
+    path("library/import/", matching.library_import, name="library-import"),
 ]

@@ -47,6 +47,8 @@ class Transition:
     needs_comment: bool = False
     assignee_only: bool = False
     four_eyes: bool = False
+    # Taken only inside a service that does the rest of the work (reusing a verdict creates one).
+    service_only: bool = False
 
 
 TRANSITIONS: dict[str, Transition] = {
@@ -90,6 +92,14 @@ TRANSITIONS: dict[str, Transition] = {
             four_eyes=True,
         ),
         Transition(
+            "reuse",
+            gettext_lazy("Apply the earlier verdict"),
+            ClaimStatus.TO_CHECK,
+            ClaimStatus.IN_REVIEW,
+            "triage_claim",
+            service_only=True,
+        ),
+        Transition(
             "reopen",
             gettext_lazy("Reopen"),
             ClaimStatus.APPROVED,
@@ -126,10 +136,12 @@ def is_assignee(user, claim: Claim) -> bool:
     return user.is_authenticated and claim.assignee_id == user.pk
 
 
-def check_transition(*, claim: Claim, user, action: str, comment: str = "", verdict_author_id=None) -> Transition:
+def check_transition(
+    *, claim: Claim, user, action: str, comment: str = "", verdict_author_id=None, internal: bool = False
+) -> Transition:
     """Return the transition if `user` may take `action` on `claim` now; raise WorkflowError if not."""
     transition = TRANSITIONS.get(action)
-    if transition is None:
+    if transition is None or (transition.service_only and not internal):
         raise WorkflowError(_("Unknown action “%(action)s”.") % {"action": action})
     if claim.status != transition.source:
         raise WorkflowError(

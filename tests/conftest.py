@@ -26,6 +26,16 @@ def _no_network(monkeypatch):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_matching_index():
+    """Each test's database starts over (ids are reused), so the process's match index must too."""
+    from claims.services.matching import matching_index_reset
+
+    matching_index_reset()
+    yield
+    matching_index_reset()
+
+
+@pytest.fixture(autouse=True)
 def _english_outside_requests():
     """Service messages are asserted in English; requests still negotiate their own language."""
     from django.utils import translation

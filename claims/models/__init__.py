@@ -2,6 +2,7 @@ from claims.models.articles import Article, ExtractionStatus, Language
 from claims.models.claims import Claim, ClaimOrigin, ClaimStatus
 from claims.models.exports import ExportFormat, ExportJob, ExportStatus
 from claims.models.history import ClaimEvent
+from claims.models.matching import ClaimMatch, FactCheck, MatchStatus
 from claims.models.verification import (
     Assignment,
     Comment,
@@ -18,6 +19,7 @@ __all__ = [
     "Assignment",
     "Claim",
     "ClaimEvent",
+    "ClaimMatch",
     "ClaimOrigin",
     "ClaimStatus",
     "Comment",
@@ -27,7 +29,9 @@ __all__ = [
     "ExportStatus",
     "EvidenceStance",
     "ExtractionStatus",
+    "FactCheck",
     "Language",
+    "MatchStatus",
     "Rating",
     "Review",
     "ReviewDecision",

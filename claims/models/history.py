@@ -12,6 +12,8 @@ class EventKind(models.TextChoices):
     VERDICT = "verdict", _("Verdict")
     REVIEW = "review", _("Review")
     COMMENT = "comment", _("Comment")
+    LINKED = "linked", _("Linked to an earlier check")
+    UNLINKED = "unlinked", _("Link removed")
 
 
 class AppendOnlyError(Exception):

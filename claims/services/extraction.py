@@ -13,6 +13,7 @@ from claims.models import Article, Claim, ClaimOrigin, ClaimStatus, ExtractionSt
 from claims.nlp import models as nlp_models
 from claims.nlp import scorer
 from claims.nlp.pipeline import Extraction, extract
+from claims.tasks import match_article
 
 logger = logging.getLogger(__name__)
 
@@ -96,6 +97,7 @@ def _store(article: Article, token: str, result: Extraction) -> None:
         Claim.objects.bulk_create(
             [_claim_row(article, c, result.scorer_version) for c in result.claims if (c.start, c.end) not in kept_spans]
         )
+        match_article.delay_on_commit(article.pk)
 
 
 def _claim_row(article: Article, claim, scorer_version: str) -> Claim:

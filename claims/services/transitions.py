@@ -9,10 +9,12 @@ from claims.models.history import EventKind
 from claims.services.history import event_record
 
 
-def claim_transition(*, claim: Claim, actor, action: str, comment: str = "", verdict_author_id=None) -> Claim:
+def claim_transition(
+    *, claim: Claim, actor, action: str, comment: str = "", verdict_author_id=None, internal: bool = False
+) -> Claim:
     """Move `claim` by `action`, or raise WorkflowError and change nothing."""
     transition = workflow.check_transition(
-        claim=claim, user=actor, action=action, comment=comment, verdict_author_id=verdict_author_id
+        claim=claim, user=actor, action=action, comment=comment, verdict_author_id=verdict_author_id, internal=internal
     )
     with transaction.atomic():
         # Conditional: if someone moved the claim meanwhile, nothing changes.

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from claims import forms, workflow
 from claims.models import ClaimStatus
-from claims.services import assignment, transitions, verification
+from claims.services import assignment, matching, transitions, verification
 from claims.views.access import desk_required, get_claim_for_user
 
 CONTEXT_CHARS = 400
@@ -66,6 +66,10 @@ def _render(request, claim, status: int = 200, **bound):
         "draft": draft,
         "rating_form": forms.IndependentRatingForm(),
         "review_form": bound.get("review_form") or forms.ReviewForm(),
+        "matches": matching.matches_for_claim(claim),
+        "can_link": workflow.is_editor(request.user),
+        "can_reuse": workflow.is_editor(request.user) and claim.status in (ClaimStatus.DETECTED, ClaimStatus.TO_CHECK),
+        "link_form": forms.LinkForm(),
     }
     return render(request, "claims/claim_detail.html", context, status=status)
 

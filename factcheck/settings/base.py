@@ -7,10 +7,12 @@ The defaults need no server: SQLite in ``var/`` and Kombu's filesystem broker. S
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management.utils import get_random_secret_key
 from django.utils.translation import gettext_lazy as _
+from kombu import Queue
 
-from factcheck.env import envbool, envint, envlist, envstr
+from factcheck.env import envbool, envfloat, envint, envlist, envstr
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(envstr("FACTCHECK_VAR_DIR", str(BASE_DIR / "var")))
@@ -207,6 +209,14 @@ FACTCHECK_SCORER_DIRS = {
 # Languages whose pipeline each worker child loads at start, so no task waits for it.
 FACTCHECK_PRELOAD_LANGUAGES = envlist("FACTCHECK_PRELOAD_LANGUAGES", "fr")
 
+# Claim matching: a match scoring this much is shown as "checked before?"; from the second
+# threshold on, the claim is linked without asking (an editor can undo it). Chosen on the
+# paraphrased sample and CheckThat! 2020 dev; bench/matching.py prints precision at both.
+FACTCHECK_MATCH_SUGGEST = envfloat("FACTCHECK_MATCH_SUGGEST", 0.8)
+FACTCHECK_MATCH_CONFIRM = envfloat("FACTCHECK_MATCH_CONFIRM", 0.99)
+if FACTCHECK_MATCH_CONFIRM < FACTCHECK_MATCH_SUGGEST:
+    raise ImproperlyConfigured("FACTCHECK_MATCH_CONFIRM must not be below FACTCHECK_MATCH_SUGGEST.")
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",
@@ -239,9 +249,10 @@ REDIS_URL = envstr("REDIS_URL")
 CELERY_BROKER_URL = envstr("CELERY_BROKER_URL", REDIS_URL or "filesystem://")
 CELERY_BROKER_DIR = Path(envstr("CELERY_BROKER_DIR", str(VAR_DIR / "broker")))
 if CELERY_BROKER_URL.startswith("filesystem://"):
-    for sub in ("queue", "processed"):
+    for sub in ("queue", "processed", "control"):
         (CELERY_BROKER_DIR / sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "control_folder": str(CELERY_BROKER_DIR / "control"),
         "data_folder_in": str(CELERY_BROKER_DIR / "queue"),
         "data_folder_out": str(CELERY_BROKER_DIR / "queue"),
         "processed_folder": str(CELERY_BROKER_DIR / "processed"),
@@ -250,6 +261,11 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
 else:
     # A task unacknowledged for longer than this is redelivered: above the hard limit.
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# Two queues, so an export never waits behind a long extraction: a worker started without -Q
+# serves both (make run); in production one pool per queue (`-Q extraction`, `-Q exports`).
+CELERY_TASK_DEFAULT_QUEUE = "extraction"
+CELERY_TASK_QUEUES = (Queue("extraction"), Queue("exports"))
+CELERY_TASK_ROUTES = {"claims.tasks.run_export": {"queue": "exports"}}
 CELERY_TASK_ALWAYS_EAGER = envbool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_ACCEPT_CONTENT = ["json"]

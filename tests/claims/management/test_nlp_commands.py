@@ -112,3 +112,59 @@ def test_the_shipped_english_model_records_its_training_data_and_dev_score():
     shipped = json.loads((ROOT / "claims" / "nlp" / "data" / "en" / "metrics.json").read_text())
     assert shipped["train_sentences"] == 22501 and shipped["source"] == "train.tsv"
     assert shipped["dev"]["f1"] > 0.85
+
+
+def test_match_claims_prints_trec_run_lines_without_a_database(tmp_path):
+    library = tmp_path / "library.tsv"
+    library.write_text(
+        "id\tvclaim\n"
+        "v1\t122 detainees released from Guantanamo under Obama returned to terrorism.\n"
+        "v2\tThe CBC deleted Trump from Home Alone 2.\n"
+        "v3\tButterflies drink water from wombat holes after the Australian fires.\n",
+        encoding="utf-8",
+    )
+    queries = tmp_path / "queries.tsv"
+    queries.write_text(
+        "id\ttweet_content\n"
+        "q1\tCBC cut Trump's cameo out of Home Alone 2! #DefundTheCBC https://t.co/x — Brad (@brad) December 26, 2019\n"
+        "q2\tObama let 122 Guantanamo detainees go and they went back to terror\n",
+        encoding="utf-8",
+    )
+    done = _manage("match_claims", "--library", str(library), "--queries", str(queries), "--top", "2")
+    assert done.returncode == 0, done.stderr
+    lines = [line.split("\t") for line in done.stdout.splitlines()]
+    assert [(q, q0, doc, rank, run) for q, q0, doc, rank, _score, run in lines[:1]] == [
+        ("q1", "Q0", "v2", "1", "factcheck")
+    ]
+    assert [line[2] for line in lines if line[0] == "q2"][0] == "v1"
+    assert all(
+        float(line[4]) >= float(next_line[4])
+        for line, next_line in zip(lines, lines[1:], strict=False)
+        if line[0] == next_line[0]
+    )
+
+
+def test_match_claims_names_a_missing_column(tmp_path):
+    library = tmp_path / "library.tsv"
+    library.write_text("id\ttext\nv1\tSomething.\n", encoding="utf-8")
+    done = _manage("match_claims", "--library", str(library), "--queries", str(library))
+    assert done.returncode != 0
+    assert "has no 'vclaim' column" in done.stderr
+
+
+def test_match_claims_beats_bm25_on_the_claim_matching_dev_set():
+    """The shipped weights' measured MAP@5 on CheckThat! 2020 dev, recomputed from the run."""
+    folder = DATA / "claim-matching-en"
+    require(folder.exists(), f"{folder} is absent")
+    from claims.nlp.trec import mean_average_precision, read_qrels
+
+    done = _manage(
+        "match_claims", "--library", str(folder / "verified_claims.tsv"), "--queries", str(folder / "dev_queries.tsv")
+    )
+    assert done.returncode == 0, done.stderr
+    runs: dict[str, list[str]] = {}
+    for line in done.stdout.splitlines():
+        query_id, _q0, doc_id, _rank, _score, _run = line.split("\t")
+        runs.setdefault(query_id, []).append(doc_id)
+    # BM25 (rank_bm25) scores 0.676 on the same texts (bench/matching.py).
+    assert mean_average_precision(runs, read_qrels(folder / "dev_qrels.txt")) > 0.72

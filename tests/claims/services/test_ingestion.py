@@ -111,7 +111,8 @@ def test_bulk_csv_needs_a_body_column():
 def test_saving_an_article_queues_its_extraction_after_commit(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         article = article_ingest(data=ArticleInput(body="Le chômage a baissé de 2 % en 2023.")).article
-    assert len(callbacks) == 1
+    # The extraction, then (after the extraction's own commit) the matching of its claims.
+    assert len(callbacks) == 2
     article.refresh_from_db()
     # Tasks run in-process in tests, so the extraction has happened.
     assert article.extraction_status == "extracted"

@@ -1,0 +1,341 @@
+"""Has this claim been checked before? Matching new claims, links people make, verdicts reused.
+
+The matcher's index lives in the worker process: built once from the desk's claims and the
+library of published fact-checks, then topped up with rows newer than the last it saw. A
+suggestion an editor rejected is remembered and never suggested again.
+"""
+
+import logging
+import threading
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from claims import workflow
+from claims.exporters import claimreview_reader
+from claims.models import (
+    Article,
+    Claim,
+    ClaimMatch,
+    ClaimStatus,
+    Evidence,
+    EvidenceStance,
+    FactCheck,
+    MatchStatus,
+    Rating,
+    Verdict,
+)
+from claims.models.history import EventKind
+from claims.services.history import event_record
+from claims.services.ingestion import detect_language
+from claims.services.transitions import claim_transition
+
+logger = logging.getLogger(__name__)
+
+TOP = 5
+MAX_LIBRARY_BYTES = 20_000_000
+LIBRARY_SUFFIXES = frozenset({".json", ".jsonld", ".jsonl"})
+
+
+class _DeskIndex:
+    """One MatchIndex per process over claims ("c<id>") and fact-checks ("f<id>")."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.index = None
+        self.last_claim = self.last_fact_check = 0
+
+    def reset(self) -> None:
+        from claims.nlp.matching import MatchIndex  # numpy, scipy, scikit-learn: the worker's, not the web's
+
+        self.index = MatchIndex()
+        self.last_claim = 0
+        self.last_fact_check = 0
+
+    def refreshed(self):
+        with self.lock:
+            if self.index is None:
+                self.reset()
+            claims = list(
+                Claim.objects.filter(pk__gt=self.last_claim)
+                .exclude(status=ClaimStatus.DISMISSED)
+                .order_by("pk")
+                .values_list("pk", "text", "wording", "article__language")
+            )
+            checks = list(
+                FactCheck.objects.filter(pk__gt=self.last_fact_check)
+                .order_by("pk")
+                .values_list("pk", "claim_reviewed", "headline", "language")
+            )
+            if claims or checks:
+                self.index.add(
+                    [(f"c{pk}", wording or text, lang) for pk, text, wording, lang in claims]
+                    + [(f"f{pk}", f"{claim}\n{headline}", lang) for pk, claim, headline, lang in checks]
+                )
+                self.last_claim = claims[-1][0] if claims else self.last_claim
+                self.last_fact_check = checks[-1][0] if checks else self.last_fact_check
+            return self.index
+
+
+_desk_index = _DeskIndex()
+
+
+def matching_index_reset() -> None:
+    """Forget the process's index (tests; a restore of the database)."""
+    _desk_index.reset()
+
+
+@dataclass
+class MatchResult:
+    suggested: int = 0
+    confirmed: int = 0
+    claims: list[int] = field(default_factory=list)
+
+
+def article_match(*, article_id: int) -> MatchResult:
+    """Match every open claim of the article; idempotent (a repeated run updates the same rows)."""
+    article = Article.objects.filter(pk=article_id).first()
+    result = MatchResult()
+    if article is None:
+        return result
+    index = _desk_index.refreshed()
+    claims = list(article.claims.exclude(status=ClaimStatus.DISMISSED))
+    own = {f"c{claim.pk}" for claim in article.claims.all()}
+    for claim in claims:
+        found = [
+            m
+            for m in index.search(claim.display_text, article.language, TOP, exclude=own)
+            if m.score >= settings.FACTCHECK_MATCH_SUGGEST
+        ]
+        for match in found:
+            status = _record_match(claim, match)
+            if status == MatchStatus.CONFIRMED:
+                result.confirmed += 1
+            elif status == MatchStatus.SUGGESTED:
+                result.suggested += 1
+        if found:
+            result.claims.append(claim.pk)
+    return result
+
+
+def _record_match(claim: Claim, match) -> str | None:
+    target = (
+        {"earlier_claim_id": int(match.doc_id[1:])}
+        if match.doc_id[0] == "c"
+        else {"fact_check_id": int(match.doc_id[1:])}
+    )
+    confirm = match.score >= settings.FACTCHECK_MATCH_CONFIRM
+    with transaction.atomic():
+        existing = ClaimMatch.objects.select_for_update().filter(claim=claim, **target).first()
+        if existing is not None:
+            if existing.decided_by_id is None and existing.status != MatchStatus.REJECTED:
+                existing.score, existing.reasons = match.score, list(match.reasons)
+                existing.save(update_fields=["score", "reasons", "updated_at"])
+            return None
+        try:
+            with transaction.atomic():
+                row = ClaimMatch.objects.create(
+                    claim=claim,
+                    score=match.score,
+                    reasons=list(match.reasons),
+                    status=MatchStatus.CONFIRMED if confirm else MatchStatus.SUGGESTED,
+                    **target,
+                )
+        except IntegrityError:  # the target was deleted meanwhile, or another worker wrote it first
+            return None
+        if confirm:
+            event_record(
+                claim=claim,
+                actor=None,
+                kind=EventKind.LINKED,
+                message=_("Linked automatically to an earlier check (similarity %(score).2f).")
+                % {"score": match.score},
+                changes={"match": row.pk, **_target_change(row)},
+            )
+        return row.status
+
+
+def _target_change(match: ClaimMatch) -> dict:
+    return {"earlier_claim": match.earlier_claim_id} if match.earlier_claim_id else {"fact_check": match.fact_check_id}
+
+
+def match_confirm(*, match: ClaimMatch, actor) -> ClaimMatch:
+    """An editor agrees: the claims state the same thing."""
+    _check_can_link(actor)
+    if match.status == MatchStatus.CONFIRMED:
+        return match
+    with transaction.atomic():
+        match.status, match.decided_by = MatchStatus.CONFIRMED, actor
+        match.save(update_fields=["status", "decided_by", "updated_at"])
+        event_record(
+            claim=match.claim, actor=actor, kind=EventKind.LINKED, changes={"match": match.pk, **_target_change(match)}
+        )
+    return match
+
+
+def match_reject(*, match: ClaimMatch, actor, reason: str = "") -> ClaimMatch:
+    """Unlink (or turn down a suggestion): remembered, so the matcher will not suggest it again."""
+    _check_can_link(actor)
+    if match.status == MatchStatus.REJECTED:
+        return match
+    with transaction.atomic():
+        was = match.status
+        match.status, match.decided_by = MatchStatus.REJECTED, actor
+        match.save(update_fields=["status", "decided_by", "updated_at"])
+        if was == MatchStatus.CONFIRMED:
+            event_record(
+                claim=match.claim,
+                actor=actor,
+                kind=EventKind.UNLINKED,
+                message=reason,
+                changes={"match": match.pk, **_target_change(match)},
+            )
+    return match
+
+
+def claim_link(
+    *, claim: Claim, actor, earlier_claim: Claim | None = None, fact_check: FactCheck | None = None
+) -> ClaimMatch:
+    """Link by hand to an earlier claim or a published fact-check (exactly one)."""
+    _check_can_link(actor)
+    if (earlier_claim is None) == (fact_check is None):
+        raise workflow.WorkflowError(_("Link to one earlier claim or one published fact-check."))
+    if earlier_claim is not None and earlier_claim.pk == claim.pk:
+        raise workflow.WorkflowError(_("A claim cannot be linked to itself."))
+    target = {"earlier_claim": earlier_claim} if earlier_claim is not None else {"fact_check": fact_check}
+    with transaction.atomic():
+        match, _created = ClaimMatch.objects.update_or_create(
+            claim=claim, **target, defaults={"status": MatchStatus.CONFIRMED, "decided_by": actor}
+        )
+        event_record(
+            claim=claim, actor=actor, kind=EventKind.LINKED, changes={"match": match.pk, **_target_change(match)}
+        )
+    return match
+
+
+def _check_can_link(actor) -> None:
+    if not workflow.has_role(actor, "triage_claim"):
+        raise workflow.NotAllowed(_("Only editors can link or unlink claims."))
+
+
+@dataclass(frozen=True)
+class EarlierVerdict:
+    rating: str
+    summary: str
+    source: str  # for the rationale and the history: where the verdict comes from
+    url: str
+
+
+def earlier_verdict(match: ClaimMatch) -> EarlierVerdict | None:
+    """The approved verdict of the earlier claim, or the published fact-check's rating; None if neither."""
+    if match.fact_check_id:
+        check = match.fact_check
+        if not check.rating:
+            return None
+        summary = check.headline or check.claim_reviewed
+        return EarlierVerdict(check.rating, summary, check.publisher or check.url, check.url)
+    earlier = match.earlier_claim
+    if earlier.status != ClaimStatus.APPROVED:
+        return None
+    verdict = earlier.verdicts.filter(submitted_at__isnull=False).order_by("-submitted_at", "-id").first()
+    if verdict is None:
+        return None
+    return EarlierVerdict(
+        verdict.rating, verdict.summary, _("claim #%(id)s") % {"id": earlier.pk}, earlier.get_absolute_url()
+    )
+
+
+def verdict_reuse(*, match: ClaimMatch, actor) -> Verdict:
+    """Propose the earlier verdict for this claim: submitted for review like any verdict (four eyes apply)."""
+    claim = match.claim
+    if match.status == MatchStatus.REJECTED:
+        raise workflow.WorkflowError(_("This match was turned down; link the claims again first."))
+    earlier = earlier_verdict(match)
+    if earlier is None:
+        raise workflow.WorkflowError(_("The earlier check has no approved verdict to reuse."))
+    rationale = _("Reused from %(source)s: %(url)s") % {"source": earlier.source, "url": earlier.url}
+    with transaction.atomic():
+        if match.status != MatchStatus.CONFIRMED:
+            match_confirm(match=match, actor=actor)
+        if claim.status == ClaimStatus.DETECTED:
+            claim_transition(claim=claim, actor=actor, action="keep")  # reusing a verdict keeps the claim
+        claim_transition(claim=claim, actor=actor, action="reuse", internal=True)
+        verdict = Verdict.objects.create(
+            claim=claim,
+            author=actor,
+            rating=earlier.rating,
+            summary=earlier.summary,
+            rationale=rationale,
+            submitted_at=timezone.now(),
+        )
+        if earlier.url.startswith("http"):
+            Evidence.objects.create(
+                claim=claim,
+                url=earlier.url,
+                title=str(earlier.source)[:500],
+                stance=EvidenceStance.CONTEXT,
+                note=rationale,
+                added_by=actor,
+            )
+        event_record(
+            claim=claim,
+            actor=actor,
+            kind=EventKind.VERDICT,
+            message=earlier.summary,
+            changes={"rating": earlier.rating, "verdict": verdict.pk, "reused_from": _target_change(match)},
+        )
+    return verdict
+
+
+@dataclass
+class LibraryImport:
+    created: int = 0
+    updated: int = 0
+    problems: list[str] = field(default_factory=list)
+
+
+def factchecks_import(*, data: bytes, actor=None) -> LibraryImport:
+    """Add published fact-checks from ClaimReview JSON-LD; the same review imported again is updated.
+
+    A file that cannot be read raises ClaimReviewError and saves nothing; reviews that cannot be
+    read inside a readable file are listed in `problems` and skipped.
+    """
+    if actor is not None and not workflow.has_role(actor, "triage_claim"):
+        raise workflow.NotAllowed(_("Only editors can import fact-checks."))
+    if len(data) > MAX_LIBRARY_BYTES:
+        raise claimreview_reader.ClaimReviewError(
+            _("The file is %(size)s MB; the limit is %(limit)s MB. Split it.")
+            % {"size": round(len(data) / 1e6, 1), "limit": MAX_LIBRARY_BYTES // 1_000_000}
+        )
+    checks, problems = claimreview_reader.read(data)
+    result = LibraryImport(problems=problems)
+    with transaction.atomic():
+        for check in checks:
+            fields = {**check.__dict__, "imported_by": actor}
+            if fields["language"] == "other":
+                fields["language"] = detect_language(check.claim_reviewed)
+            fingerprint = FactCheck.fingerprint_of(check.url, check.claim_reviewed)
+            row = FactCheck.objects.filter(fingerprint=fingerprint).first() or FactCheck()
+            created = row.pk is None
+            for name, value in fields.items():
+                setattr(row, name, value)
+            row.save()
+            result.created += created
+            result.updated += not created
+    return result
+
+
+def matches_for_claim(claim: Claim) -> list[ClaimMatch]:
+    """Suggested and linked matches, best first, with what is needed to show each."""
+    matches = list(
+        claim.matches.exclude(status=MatchStatus.REJECTED)
+        .select_related("earlier_claim__article", "fact_check")
+        .order_by("status", "-score", "id")
+    )
+    for match in matches:
+        match.earlier = earlier_verdict(match)
+        match.rating_label = Rating(match.earlier.rating).label if match.earlier else ""
+    return matches

@@ -1,0 +1,130 @@
+import json
+
+import pytest
+
+from claims.exporters.claimreview_reader import ClaimReviewError, rating_for, read
+
+
+def review(**overrides) -> dict:
+    item = {
+        "@context": "https://schema.org",
+        "@type": "ClaimReview",
+        "url": "https://factuel.afp.com/a",
+        "claimReviewed": "Le vaccin contient une puce 5G.",
+        "datePublished": "2024-03-02",
+        "inLanguage": "fr",
+        "author": {"@type": "Organization", "name": "AFP Factuel"},
+        "reviewRating": {
+            "@type": "Rating",
+            "alternateName": "Faux",
+            "ratingValue": 1,
+            "bestRating": 5,
+            "worstRating": 1,
+        },
+        "itemReviewed": {"@type": "Claim", "author": {"@type": "Person", "name": "Un internaute"}},
+    }
+    return item | overrides
+
+
+def test_one_claim_review_is_read_with_its_rating_mapped_onto_our_scale():
+    checks, problems = read(json.dumps(review()).encode())
+    assert problems == []
+    [check] = checks
+    assert (check.claim_reviewed, check.url, check.publisher, check.claimant) == (
+        "Le vaccin contient une puce 5G.",
+        "https://factuel.afp.com/a",
+        "AFP Factuel",
+        "Un internaute",
+    )
+    assert (check.rating, check.rating_text, str(check.date_published), check.language) == (
+        "false",
+        "Faux",
+        "2024-03-02",
+        "fr",
+    )
+
+
+@pytest.mark.parametrize(
+    "wrap",
+    [
+        lambda items: json.dumps(items),
+        lambda items: json.dumps({"@context": "https://schema.org", "@graph": items}),
+        lambda items: "\n".join(json.dumps(i) for i in items),
+    ],
+    ids=["list", "graph", "json-lines"],
+)
+def test_lists_graphs_and_json_lines_are_read(wrap):
+    items = [review(), review(url="https://factuel.afp.com/b", claimReviewed="Autre affirmation.")]
+    checks, _problems = read(wrap(items).encode())
+    assert [c.url for c in checks] == ["https://factuel.afp.com/a", "https://factuel.afp.com/b"]
+
+
+def test_the_google_fact_check_tools_export_is_read():
+    data = {
+        "claims": [
+            {
+                "text": "Biden a annulé la fête de Pâques.",
+                "claimant": "Un blog",
+                "claimReview": [
+                    {
+                        "publisher": {"name": "Les Décodeurs"},
+                        "url": "https://www.lemonde.fr/x",
+                        "title": "Non, Pâques n'est pas annulé",
+                        "textualRating": "Plutôt faux",
+                        "languageCode": "fr",
+                        "reviewDate": "2024-04-01T10:00:00Z",
+                    }
+                ],
+            }
+        ]
+    }
+    [check] = read(json.dumps(data).encode())[0]
+    assert (check.publisher, check.rating, check.claimant, str(check.date_published)) == (
+        "Les Décodeurs",
+        "mostly_false",
+        "Un blog",
+        "2024-04-01",
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "best", "worst", "expected"),
+    [
+        ("Pants on Fire!", None, None, None, "false"),
+        ("Plutôt vrai", None, None, None, "mostly_true"),
+        ("Missing context", None, None, None, "misleading"),
+        ("Invérifiable", None, None, None, "unverifiable"),
+        ("", 2, 5, 1, "mostly_false"),
+        ("", 5, 5, 1, "true"),
+        ("", 0, 10, 0, "false"),
+        ("Satire", None, None, None, ""),
+        ("", 7, 5, 1, ""),
+    ],
+)
+def test_ratings_map_by_name_first_then_by_value_on_their_scale(name, value, best, worst, expected):
+    assert rating_for(name, value, best, worst) == expected
+
+
+def test_reviews_without_a_claim_or_an_http_url_are_reported_and_skipped():
+    items = [review(), review(claimReviewed=""), review(url="javascript:alert(1)")]
+    checks, problems = read(json.dumps(items).encode())
+    assert len(checks) == 1
+    assert problems == [
+        "review 2: no claimReviewed",
+        "review 3: its url 'javascript:alert(1)' is not an http(s) address",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"\xff\xfe\x00binary", "not UTF-8"),
+        (b"{not json", "not JSON"),
+        (b'{"@type": "NewsArticle"}', "no ClaimReview"),
+        (b"[]", "no ClaimReview"),
+        (b'{"a": 1}\n{oops', "neither JSON nor JSON Lines"),
+    ],
+)
+def test_a_file_that_cannot_be_read_raises_a_clear_error(data, message):
+    with pytest.raises(ClaimReviewError, match=message):
+        read(data)

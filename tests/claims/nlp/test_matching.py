@@ -1,0 +1,110 @@
+"""The matcher alone: no database, no spaCy."""
+
+import pytest
+
+from claims.nlp import matching
+from claims.nlp.trec import average_precision, mean_average_precision, read_qrels, read_tsv, run_lines
+from tests.helpers import ROOT
+
+LIBRARY = [
+    ("1", "Le chômage a baissé de 2 % en 2023 selon l'INSEE.", "fr"),
+    ("2", "Tony Blinken se rendra en Chine dans les semaines à venir.", "fr"),
+    ("3", "La Chine et la Russie ont déclaré une amitié sans limites au début du conflit.", "fr"),
+    ("4", "122 detainees released from Guantanamo under Obama returned to terrorism.", "en"),
+]
+
+
+@pytest.fixture
+def index():
+    built = matching.MatchIndex()
+    built.add(LIBRARY)
+    return built
+
+
+def test_a_paraphrase_finds_its_original_first_and_above_the_other_claims(index):
+    found = index.search("Selon l'Insee, le taux de chômage a reculé de 2 % l'an dernier (2023).", "fr", 3)
+    assert found[0].doc_id == "1"
+    assert all(found[0].score > other.score for other in found[1:])
+    assert "figures: 2, 2023" in found[0].reasons
+
+
+def test_the_reasons_name_the_shared_words_as_written_not_their_stems(index):
+    found = index.search("Le secrétaire d'État Blinken doit se rendre en Chine.", "fr", 1)
+    assert found[0].doc_id == "2"
+    words = next(r for r in found[0].reasons if r.startswith("words: "))
+    assert "blinken" in words and "chine" in words and "rendre" in words
+
+
+def test_an_unrelated_sentence_scores_far_below_a_true_repeat(index):
+    repeat = index.search("Moscou et Pékin ont proclamé une « amitié sans limites » au début de la guerre.", "fr", 1)
+    unrelated = index.search("Il a fait beau à Lyon ce week-end.", "fr", 1)
+    assert repeat[0].doc_id == "3"
+    assert not unrelated or unrelated[0].score < repeat[0].score / 3
+
+
+def test_excluded_documents_are_never_returned(index):
+    found = index.search("Tony Blinken se rendra en Chine.", "fr", 5, exclude={"2"})
+    assert "2" not in [m.doc_id for m in found]
+
+
+def test_documents_added_later_are_found(index):
+    index.add([("5", "La dette atteindra 120 % du PIB en 2030.", "fr")])
+    assert index.search("En 2030 la dette publique sera à 120 % du PIB.", "fr", 1)[0].doc_id == "5"
+    assert len(index) == 5
+
+
+def test_an_empty_index_or_a_query_without_known_words_finds_nothing(index):
+    assert matching.MatchIndex().search("anything", "en") == []
+    assert index.search("zzz qqq", "fr") == []
+
+
+def test_a_tweet_loses_its_links_and_signature_but_keeps_the_author_name():
+    tweet = "Iran threatens #TrumpHotels https://t.co/x pic.twitter.com/abc — Ilhan Omar (@IlhanMN) January 6, 2020"
+    cleaned = matching.clean(tweet)
+    assert "http" not in cleaned and "pic.twitter" not in cleaned and "@" not in cleaned
+    assert "Ilhan Omar" in cleaned and "Trump Hotels" in cleaned and "2020" not in cleaned
+
+
+def test_english_and_french_words_are_stemmed_in_their_language():
+    assert matching.stems("released prisoners", "en") == ["releas", "prison"]
+    assert matching.stems("les élections présidentielles", "fr") == ["elect", "presidentiel"]
+
+
+def test_shipped_weights_name_their_features():
+    weights = matching.Weights.load()
+    assert len(weights.coef) == len(matching.FEATURES)
+    assert weights.meta["dev_map_at_5"] > 0.7
+
+
+def test_trec_files_are_read_with_a_blank_id_header_and_quoted_fields(tmp_path):
+    library = tmp_path / "lib.tsv"
+    library.write_text('\tvclaim\ttitle\n7\t"A ""quoted"" claim."\tIts title\n8\tNo title\n', encoding="utf-8")
+    assert read_tsv(library, "vclaim", ("title",)) == [("7", 'A "quoted" claim.\nIts title'), ("8", "No title")]
+    with pytest.raises(ValueError, match="no 'tweet_content' column"):
+        read_tsv(library, "tweet_content")
+    qrels = tmp_path / "qrels.txt"
+    qrels.write_text("q1\t0\t7\t1\nq2\t0\t8\t0\n")
+    assert read_qrels(qrels) == {"q1": {"7"}}
+
+
+def test_average_precision_at_5_counts_the_rank_of_the_relevant_claim():
+    assert average_precision(["a", "b"], {"a"}) == 1.0
+    assert average_precision(["x", "a"], {"a"}) == 0.5
+    assert average_precision(["x", "y", "z", "w", "v", "a"], {"a"}) == 0.0
+    assert mean_average_precision({"q1": ["a"], "q2": ["x", "b"]}, {"q1": {"a"}, "q2": {"b"}}) == 0.75
+    assert run_lines("q1", [("a", 0.9)], "run") == ["q1\tQ0\ta\t1\t0.9000\trun"]
+
+
+def test_the_matcher_ranks_the_paraphrased_sample_claims_first():
+    """Every repeated claim of the paraphrased fixture finds its original sentence first."""
+    sample = ROOT.parent / "shared" / "samples" / "cnn-2023-01-chine-russie-fr.txt"
+    if not sample.exists():
+        pytest.skip("../shared/samples is absent")
+    original = [p for p in sample.read_text(encoding="utf-8").split("\n\n")[1:] if p.strip()]
+    index = matching.MatchIndex()
+    index.add((str(n), text, "fr") for n, text in enumerate(original))
+    paraphrase = (ROOT / "tests" / "fixtures" / "chine-russie-paraphrase-fr.txt").read_text(encoding="utf-8")
+    expected = {1: 0, 2: 1, 3: 13, 4: 11, 5: 12, 6: 6, 7: 10}  # paraphrased paragraph -> original
+    paragraphs = [p for p in paraphrase.split("\n\n") if p.strip()]
+    for paraphrased, source in expected.items():
+        assert index.search(paragraphs[paraphrased], "fr", 1)[0].doc_id == str(source), paragraphs[paraphrased]

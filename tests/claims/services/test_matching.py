@@ -1,0 +1,176 @@
+import json
+
+import pytest
+from django.utils import timezone
+
+from claims.exporters.claimreview_reader import ClaimReviewError
+from claims.models import ClaimEvent, ClaimMatch, ClaimStatus, FactCheck, MatchStatus, Review, Verdict
+from claims.services import matching
+from claims.services.verification import review_submit
+from claims.workflow import NotAllowed, WorkflowError
+from tests.factories import ArticleFactory, ClaimFactory
+
+EARLIER = "Le chômage a baissé de 2 % en 2023 selon l'INSEE."
+REPEAT = "Selon l'INSEE, le chômage a reculé de 2 % en 2023."
+OTHER = "Tony Blinken se rendra en Chine dans les semaines à venir."
+
+
+def claim_with(text: str, **kwargs):
+    article = ArticleFactory(body=text)
+    return ClaimFactory(article=article, start=0, end=len(text), text=text, **kwargs)
+
+
+def approved(text: str, author, reviewer, rating="false"):
+    claim = claim_with(text, status=ClaimStatus.APPROVED)
+    verdict = Verdict.objects.create(
+        claim=claim, rating=rating, summary="Faux : 1,2 %.", author=author, submitted_at=timezone.now()
+    )
+    Review.objects.create(verdict=verdict, reviewer=reviewer, decision="approve")
+    return claim
+
+
+@pytest.fixture
+def repeat_of_approved(editor_user, checker_user, second_editor):
+    earlier = approved(EARLIER, checker_user, second_editor)
+    claim_with(OTHER)
+    return earlier, claim_with(REPEAT)
+
+
+def test_a_repeat_above_the_confirm_threshold_is_linked_and_recorded(repeat_of_approved, settings):
+    earlier, repeat = repeat_of_approved
+    settings.FACTCHECK_MATCH_SUGGEST, settings.FACTCHECK_MATCH_CONFIRM = 0.5, 0.9
+    result = matching.article_match(article_id=repeat.article_id)
+    match = ClaimMatch.objects.get(claim=repeat)
+    assert (match.earlier_claim, match.status, result.confirmed) == (earlier, MatchStatus.CONFIRMED, 1)
+    assert match.score >= 0.9 and match.decided_by is None
+    assert ClaimEvent.objects.filter(claim=repeat, kind="linked", actor=None).count() == 1
+
+
+def test_a_match_between_the_thresholds_is_only_suggested(repeat_of_approved, settings):
+    _earlier, repeat = repeat_of_approved
+    # A close repeat in a tiny desk scores 1.0: a confirm threshold above that only suggests.
+    settings.FACTCHECK_MATCH_SUGGEST, settings.FACTCHECK_MATCH_CONFIRM = 0.5, 1.01
+    matching.article_match(article_id=repeat.article_id)
+    assert ClaimMatch.objects.get(claim=repeat).status == MatchStatus.SUGGESTED
+    assert not ClaimEvent.objects.filter(claim=repeat, kind="linked").exists()
+
+
+def test_nothing_is_recorded_below_the_suggest_threshold(repeat_of_approved, settings):
+    _earlier, repeat = repeat_of_approved
+    settings.FACTCHECK_MATCH_SUGGEST = settings.FACTCHECK_MATCH_CONFIRM = 1.01
+    assert matching.article_match(article_id=repeat.article_id).claims == []
+    assert not ClaimMatch.objects.exists()
+
+
+def test_claims_of_the_same_article_are_never_matched_with_each_other(editor_user, settings):
+    settings.FACTCHECK_MATCH_SUGGEST = 0.0
+    article = ArticleFactory(body=f"{EARLIER} {EARLIER}")
+    ClaimFactory(article=article, start=0, end=len(EARLIER), text=EARLIER)
+    start = len(EARLIER) + 1
+    ClaimFactory(article=article, start=start, end=start + len(EARLIER), text=EARLIER)
+    matching.article_match(article_id=article.pk)
+    assert not ClaimMatch.objects.exists()
+
+
+def test_an_unlinked_match_is_remembered_and_never_suggested_again(repeat_of_approved, editor_user, settings):
+    _earlier, repeat = repeat_of_approved
+    settings.FACTCHECK_MATCH_SUGGEST, settings.FACTCHECK_MATCH_CONFIRM = 0.5, 0.9
+    matching.article_match(article_id=repeat.article_id)
+    match = ClaimMatch.objects.get(claim=repeat)
+    matching.match_reject(match=match, actor=editor_user, reason="Pas la même période.")
+    matching.article_match(article_id=repeat.article_id)
+    match.refresh_from_db()
+    assert (match.status, match.decided_by, ClaimMatch.objects.count()) == (MatchStatus.REJECTED, editor_user, 1)
+    event = ClaimEvent.objects.get(claim=repeat, kind="unlinked")
+    assert (event.actor, event.message) == (editor_user, "Pas la même période.")
+
+
+def test_an_editor_links_by_hand_and_a_checker_may_not(repeat_of_approved, editor_user, checker_user):
+    earlier, repeat = repeat_of_approved
+    with pytest.raises(NotAllowed):
+        matching.claim_link(claim=repeat, actor=checker_user, earlier_claim=earlier)
+    match = matching.claim_link(claim=repeat, actor=editor_user, earlier_claim=earlier)
+    assert (match.status, match.score, match.decided_by) == (MatchStatus.CONFIRMED, None, editor_user)
+    assert ClaimEvent.objects.get(claim=repeat, kind="linked").actor == editor_user
+    with pytest.raises(WorkflowError, match="itself"):
+        matching.claim_link(claim=repeat, actor=editor_user, earlier_claim=repeat)
+
+
+def test_reusing_an_approved_verdict_proposes_it_for_review_with_four_eyes(
+    repeat_of_approved, editor_user, second_editor
+):
+    earlier, repeat = repeat_of_approved
+    match = matching.claim_link(claim=repeat, actor=editor_user, earlier_claim=earlier)
+    verdict = matching.verdict_reuse(match=match, actor=editor_user)
+    repeat.refresh_from_db()
+    assert repeat.status == ClaimStatus.IN_REVIEW
+    assert (verdict.rating, verdict.summary, verdict.author) == ("false", "Faux : 1,2 %.", editor_user)
+    assert f"claim #{earlier.pk}" in verdict.rationale
+    event = ClaimEvent.objects.get(claim=repeat, kind="verdict")
+    assert event.changes["reused_from"] == {"earlier_claim": earlier.pk}
+    assert list(repeat.events.filter(kind="status").values_list("to_status", flat=True)) == ["to_check", "in_review"]
+    with pytest.raises(NotAllowed, match="someone other than its author"):
+        review_submit(claim=repeat, actor=editor_user, decision="approve")
+    review_submit(claim=repeat, actor=second_editor, decision="approve")
+    repeat.refresh_from_db()
+    assert repeat.status == ClaimStatus.APPROVED
+
+
+def test_a_verdict_cannot_be_reused_from_a_claim_not_yet_approved(editor_user):
+    earlier, repeat = claim_with(EARLIER, status=ClaimStatus.IN_REVIEW), claim_with(REPEAT)
+    match = matching.claim_link(claim=repeat, actor=editor_user, earlier_claim=earlier)
+    with pytest.raises(WorkflowError, match="no approved verdict"):
+        matching.verdict_reuse(match=match, actor=editor_user)
+    repeat.refresh_from_db()
+    assert (repeat.status, repeat.verdicts.count()) == (ClaimStatus.DETECTED, 0)
+
+
+def test_reuse_is_not_a_transition_a_form_can_ask_for(client, editor_user):
+    claim = claim_with(REPEAT, status=ClaimStatus.TO_CHECK)
+    client.force_login(editor_user)
+    client.post(f"/claims/{claim.pk}/actions/reuse/")
+    claim.refresh_from_db()
+    assert claim.status == ClaimStatus.TO_CHECK
+
+
+def test_a_published_fact_check_matches_and_its_rating_can_be_reused(editor_user, settings):
+    settings.FACTCHECK_MATCH_SUGGEST, settings.FACTCHECK_MATCH_CONFIRM = 0.5, 0.9
+    payload = {
+        "@type": "ClaimReview",
+        "url": "https://factuel.afp.com/chomage",
+        "claimReviewed": EARLIER,
+        "author": {"name": "AFP Factuel"},
+        "reviewRating": {"alternateName": "Trompeur"},
+    }
+    matching.factchecks_import(data=json.dumps(payload).encode(), actor=editor_user)
+    repeat = claim_with(REPEAT)
+    matching.article_match(article_id=repeat.article_id)
+    match = ClaimMatch.objects.get(claim=repeat)
+    assert match.fact_check.publisher == "AFP Factuel"
+    verdict = matching.verdict_reuse(match=match, actor=editor_user)
+    assert verdict.rating == "misleading"
+    assert repeat.evidence.get().url == "https://factuel.afp.com/chomage"
+
+
+def test_importing_the_same_file_twice_updates_instead_of_duplicating(editor_user):
+    data = json.dumps(
+        [{"@type": "ClaimReview", "url": f"https://x.org/{n}", "claimReviewed": f"C {n}"} for n in range(3)]
+    )
+    first = matching.factchecks_import(data=data.encode(), actor=editor_user)
+    second = matching.factchecks_import(data=data.encode(), actor=editor_user)
+    assert (first.created, first.updated, second.created, second.updated) == (3, 0, 0, 3)
+    assert FactCheck.objects.count() == 3
+
+
+def test_a_malformed_file_saves_nothing_and_keeps_the_library(editor_user):
+    matching.factchecks_import(
+        data=b'{"@type": "ClaimReview", "url": "https://x.org/1", "claimReviewed": "C"}', actor=editor_user
+    )
+    with pytest.raises(ClaimReviewError):
+        matching.factchecks_import(data=b'[{"@type": "ClaimReview", "url": ', actor=editor_user)
+    assert FactCheck.objects.count() == 1
+
+
+def test_only_editors_import_fact_checks(checker_user):
+    with pytest.raises(NotAllowed):
+        matching.factchecks_import(data=b"[]", actor=checker_user)

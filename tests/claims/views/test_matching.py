@@ -1,0 +1,190 @@
+"""Has this claim been checked before? The claim page, triage and the library, as people use them."""
+
+import json
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from claims.models import ClaimMatch, ClaimStatus, FactCheck, MatchStatus, Review, Verdict
+from claims.services import assignment, matching, transitions, verification
+from claims.services.ingestion import ArticleInput, article_ingest
+from tests.factories import ArticleFactory, ClaimFactory
+from tests.helpers import ROOT, sample_text
+
+pytestmark = pytest.mark.django_db
+
+PARAPHRASE = ROOT / "tests" / "fixtures" / "chine-russie-paraphrase-fr.txt"
+
+
+@pytest.fixture(autouse=True)
+def _pages_in_english(client):
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+
+
+def _ingest(text: str, capture):
+    with capture(execute=True):  # extraction, then matching, run after their commits
+        return article_ingest(data=ArticleInput(body=text)).article
+
+
+def _approve(claim, checker, editor, reviewer, rating="mostly_true"):
+    transitions.claim_transition(claim=claim, actor=editor, action="keep")
+    assignment.claim_assign(claim=claim, actor=editor, assignee=checker)
+    verification.verdict_submit(
+        claim=claim, actor=checker, rating=rating, summary="Confirmé par le Département américain."
+    )
+    verification.review_submit(claim=claim, actor=reviewer, decision="approve")
+
+
+def test_the_sample_ingested_twice_in_other_words_shows_the_earlier_verdicts(
+    client, editor_user, second_editor, checker_user, django_capture_on_commit_callbacks
+):
+    original = _ingest(sample_text(), django_capture_on_commit_callbacks)
+    blinken = original.claims.get(text__startswith="Le secrétaire d’État Tony Blinken")
+    _approve(blinken, checker_user, editor_user, second_editor)
+
+    repeat_article = _ingest(PARAPHRASE.read_text(encoding="utf-8"), django_capture_on_commit_callbacks)
+
+    repeats = ClaimMatch.objects.filter(claim__article=repeat_article).exclude(status=MatchStatus.REJECTED)
+    linked = {m.claim.text[:30]: m.earlier_claim.text[:30] for m in repeats.filter(status=MatchStatus.CONFIRMED)}
+    assert len(linked) >= 5, linked
+    assert all(m.earlier_claim.article_id == original.pk for m in repeats)
+    repeat = repeats.get(earlier_claim=blinken).claim
+    assert repeat.text.startswith("Le chef de la diplomatie américaine, Tony Blinken")
+
+    client.force_login(editor_user)
+    page = client.get(repeat.get_absolute_url()).content.decode()
+    assert "Earlier verdict:" in page and "Mostly true" in page and "Confirmé par le Département américain." in page
+    triage = client.get(reverse("claims:triage"), {"article": repeat_article.pk}).content.decode()
+    assert triage.count("data-checked-before") >= 5
+    assert f'href="{blinken.get_absolute_url()}"' in triage
+
+
+@pytest.fixture
+def linked(editor_user, checker_user, second_editor):
+    body = "La dette atteindra 120 % du PIB en 2030."
+    earlier = ClaimFactory(article=ArticleFactory(body=body), text=body, end=len(body), status=ClaimStatus.APPROVED)
+    verdict = Verdict.objects.create(
+        claim=earlier, rating="false", summary="Non, 112 %.", author=checker_user, submitted_at=timezone.now()
+    )
+    Review.objects.create(verdict=verdict, reviewer=second_editor, decision="approve")
+    body = "En 2030, la dette publique sera de 120 % du PIB."
+    repeat = ClaimFactory(article=ArticleFactory(body=body), text=body, end=len(body), status=ClaimStatus.TO_CHECK)
+    match = ClaimMatch.objects.create(claim=repeat, earlier_claim=earlier, score=0.95, status=MatchStatus.SUGGESTED)
+    return match
+
+
+def test_an_editor_confirms_then_unlinks_a_suggestion_from_the_claim_page(client, editor_user, linked):
+    client.force_login(editor_user)
+    url = reverse("claims:match-decide", args=[linked.claim_id, linked.pk, "confirm"])
+    assert client.post(url).status_code == 302
+    linked.refresh_from_db()
+    assert (linked.status, linked.decided_by) == (MatchStatus.CONFIRMED, editor_user)
+    client.post(reverse("claims:match-decide", args=[linked.claim_id, linked.pk, "reject"]))
+    linked.refresh_from_db()
+    assert linked.status == MatchStatus.REJECTED
+    assert "Non, 112 %." not in client.get(linked.claim.get_absolute_url()).content.decode()
+
+
+def test_applying_the_earlier_verdict_from_the_claim_page_sends_it_to_review(client, editor_user, linked):
+    client.force_login(editor_user)
+    client.post(reverse("claims:match-decide", args=[linked.claim_id, linked.pk, "reuse"]))
+    linked.claim.refresh_from_db()
+    assert linked.claim.status == ClaimStatus.IN_REVIEW
+    assert linked.claim.verdicts.get().rating == "false"
+
+
+def test_a_checker_cannot_link_unlink_or_reuse(client, checker_user, linked):
+    client.force_login(checker_user)
+    page = client.get(linked.claim.get_absolute_url()).content.decode()
+    assert "Non, 112 %." in page and "data-decision" not in page
+    for decision in ("confirm", "reject", "reuse"):
+        client.post(reverse("claims:match-decide", args=[linked.claim_id, linked.pk, decision]))
+    linked.refresh_from_db()
+    linked.claim.refresh_from_db()
+    assert (linked.status, linked.claim.status) == (MatchStatus.SUGGESTED, ClaimStatus.TO_CHECK)
+
+
+def test_a_match_of_another_claim_cannot_be_decided_through_this_one(client, editor_user, linked):
+    other = ClaimFactory()
+    client.force_login(editor_user)
+    response = client.post(reverse("claims:match-decide", args=[other.pk, linked.pk, "confirm"]))
+    assert response.status_code == 404
+
+
+def test_an_editor_links_by_claim_number_and_by_fact_check_url(client, editor_user, linked):
+    check = FactCheck.objects.create(claim_reviewed="La dette à 120 %", url="https://x.org/dette")
+    client.force_login(editor_user)
+    url = reverse("claims:claim-link", args=[linked.claim_id])
+    client.post(url, {"target": f"#{linked.earlier_claim_id}"})
+    client.post(url, {"target": "https://x.org/dette"})
+    response = client.post(url, {"target": "not a target"}, follow=True)
+    assert "Give a claim number" in response.content.decode()
+    statuses = dict(ClaimMatch.objects.filter(claim=linked.claim).values_list("fact_check", "status"))
+    assert statuses == {None: MatchStatus.CONFIRMED, check.pk: MatchStatus.CONFIRMED}
+
+
+def test_the_library_imports_a_file_and_reports_a_broken_one(client, editor_user):
+    client.force_login(editor_user)
+    good = json.dumps(
+        [
+            {
+                "@type": "ClaimReview",
+                "url": "https://x.org/1",
+                "claimReviewed": "Claim one",
+                "reviewRating": {"name": "False"},
+            }
+        ]
+    )
+    upload = lambda name, data: client.post(  # noqa: E731
+        reverse("claims:library-import"), {"file": _file(name, data)}, follow=True
+    )
+    page = upload("reviews.json", good).content.decode()
+    assert "1 fact-check added, 0 updated." in page and "Claim one" in page
+    page = upload("broken.json", b"{oops").content.decode()
+    assert "Nothing was imported: The file is not JSON" in page
+    assert FactCheck.objects.count() == 1
+
+
+def test_checkers_see_the_library_but_cannot_import(client, checker_user):
+    client.force_login(checker_user)
+    assert 'id="library-import"' not in client.get(reverse("claims:library")).content.decode()
+    response = client.post(reverse("claims:library-import"), {"file": _file("a.json", b"[]")})
+    assert response.status_code == 403
+
+
+def test_our_own_claimreview_export_imports_back_into_the_library(client, editor_user, reviewed_article):
+    client.force_login(editor_user)
+    exported = client.get(reverse("claims:article-claimreview", args=[reviewed_article["article"].pk])).content
+    result = matching.factchecks_import(data=exported, actor=editor_user)
+    assert result.created == 2 and result.problems == []
+    ratings = dict(FactCheck.objects.values_list("claim_reviewed", "rating"))
+    assert ratings[reviewed_article["approved"].text] == "mostly_true"
+    assert ratings[reviewed_article["unverifiable"].text] == "unverifiable"
+
+
+def test_triage_with_matches_uses_a_constant_number_of_queries(
+    client, editor_user, linked, django_assert_max_num_queries
+):
+    client.force_login(editor_user)
+
+    def add(n):
+        for _ in range(n):
+            claim = ClaimFactory(article=ArticleFactory())
+            ClaimMatch.objects.create(claim=claim, earlier_claim=linked.earlier_claim, score=0.9)
+
+    def count():
+        with django_assert_max_num_queries(20) as captured:
+            assert "Checked before" in client.get(reverse("claims:triage")).content.decode()
+        return len(captured.captured_queries)
+
+    add(2)
+    few = count()
+    add(12)
+    assert count() == few
+
+
+def _file(name, data):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, data if isinstance(data, bytes) else data.encode(), content_type="application/json")
