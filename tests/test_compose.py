@@ -14,7 +14,7 @@ def _compose():
 
 def test_compose_has_the_production_shape_with_health_checks():
     services = _compose()["services"]
-    assert set(services) == {"db", "redis", "web", "worker"}
+    assert set(services) == {"db", "redis", "web", "worker", "worker-exports"}
     assert services["db"]["image"] == "postgres:16"
     assert services["redis"]["image"] == "redis:7"
     assert all("healthcheck" in service for service in services.values())
@@ -26,8 +26,13 @@ def test_every_module_and_command_that_compose_names_exists():
     web = services["web"]["command"]
     assert "factcheck.wsgi:application" in web
     assert importlib.import_module("factcheck.wsgi").application is not None
-    worker = shlex.split(services["worker"]["command"])
-    assert worker[:3] == ["celery", "-A", "factcheck"]
+    queues = set()
+    for name in ("worker", "worker-exports"):
+        worker = shlex.split(services[name]["command"])
+        assert worker[:3] == ["celery", "-A", "factcheck"]
+        queues.add(worker[worker.index("-Q") + 1])
+    # Between them, the two workers serve every queue tasks are routed to.
+    assert queues == {queue.name for queue in importlib.import_module("factcheck").celery_app.conf.task_queues}
     assert importlib.import_module("factcheck").celery_app.main == "factcheck"
     assert (ROOT / "Dockerfile").exists()
     assert (ROOT / "requirements.txt").read_text().count("gunicorn==") == 1
@@ -37,3 +42,10 @@ def test_web_and_worker_share_one_definition():
     services = _compose()["services"]
     for key in ("build", "environment", "depends_on"):
         assert services["web"][key] == services["worker"][key]
+
+
+def test_the_exports_worker_loads_no_spacy_model():
+    services = _compose()["services"]
+    exports, worker = services["worker-exports"]["environment"], services["worker"]["environment"]
+    assert exports["FACTCHECK_PRELOAD_LANGUAGES"] == ""
+    assert exports["DATABASE_URL"] == worker["DATABASE_URL"] and exports["REDIS_URL"] == worker["REDIS_URL"]

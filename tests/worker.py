@@ -33,8 +33,9 @@ def wait_for(predicate, timeout: float, what: str, worker: "Worker | None" = Non
 
 
 class Worker:
-    def __init__(self, log: Path, broker_url: str | None = None):
+    def __init__(self, log: Path, broker_url: str | None = None, queues: str = "", env_extra: dict | None = None):
         self.log, self.broker_url, self.process = log, broker_url, None
+        self.queues, self.env_extra = queues, env_extra or {}
 
     def env(self) -> dict:
         env = {
@@ -46,7 +47,7 @@ class Worker:
         }
         if self.broker_url:
             env |= {"REDIS_URL": self.broker_url, "CELERY_BROKER_URL": self.broker_url}
-        return env
+        return env | self.env_extra
 
     def start(self) -> "Worker":
         with self.log.open("a") as out:
@@ -64,6 +65,7 @@ class Worker:
                     "--without-mingle",
                     "-n",
                     f"test-{os.getpid()}-{time.time_ns()}@%h",
+                    *(["-Q", self.queues] if self.queues else []),
                 ],
                 cwd=ROOT,
                 env=self.env(),
