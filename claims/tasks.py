@@ -60,6 +60,8 @@ def sweep_articles() -> None:
 @worker_process_init.connect
 def _preload_models(**_kwargs) -> None:
     """Load spaCy in each pool child before it takes a task (worker_proc_alive_timeout allows for it)."""
+    if not settings.FACTCHECK_PRELOAD_LANGUAGES:
+        return  # an exports-only worker: no NLP imported at all
     from claims.nlp import models, scorer
     from claims.services.extraction import configure_nlp
 
