@@ -149,19 +149,25 @@ def checker_workload() -> QuerySet:
 
 def agreement(*, since: dt.date | None = None) -> dict:
     """Checker's proposed rating against the reviewer's independent one: raw agreement and Cohen's kappa."""
-    reviews = Review.objects.exclude(independent_rating="").select_related("verdict")
+    reviews = Review.objects.exclude(independent_rating="")
     if since:
         reviews = reviews.filter(created_at__date__gte=since)
-    pairs = [(r.verdict.rating, r.independent_rating) for r in reviews]
-    return {"pairs": len(pairs), **cohen_kappa(pairs)}
+    # Counted by the database: a busy desk has tens of thousands of reviews, a few dozen pairs.
+    grouped = reviews.values_list("verdict__rating", "independent_rating").annotate(n=Count("id")).order_by()
+    pairs = Counter({(proposed, independent): n for proposed, independent, n in grouped})
+    return {"pairs": pairs.total(), **cohen_kappa(pairs)}
 
 
-def cohen_kappa(pairs: list[tuple[str, str]]) -> dict:
-    if not pairs:
+def cohen_kappa(pairs: Counter) -> dict:
+    """Raw agreement and Cohen's kappa from counts of (first rating, second rating) pairs."""
+    n = pairs.total()
+    if not n:
         return {"observed": None, "kappa": None}
-    n = len(pairs)
-    observed = sum(a == b for a, b in pairs) / n
-    first, second = Counter(a for a, _ in pairs), Counter(b for _, b in pairs)
+    observed = sum(count for (a, b), count in pairs.items() if a == b) / n
+    first, second = Counter(), Counter()
+    for (a, b), count in pairs.items():
+        first[a] += count
+        second[b] += count
     expected = sum(first[k] * second[k] for k in first) / (n * n)
     kappa = 1.0 if expected == 1 else (observed - expected) / (1 - expected)
     return {"observed": round(observed, 3), "kappa": round(kappa, 3)}
