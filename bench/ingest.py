@@ -65,12 +65,14 @@ def ours(bodies: list[str]) -> tuple[float, int]:
         ],
         cwd=ROOT,
         env=ENV,
+        stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
     worker = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "factcheck", "worker", "--concurrency=1", "--loglevel=WARNING"],
         cwd=ROOT,
         env=ENV,
+        stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
     connection = psycopg2.connect(DB)

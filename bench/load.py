@@ -180,12 +180,14 @@ def main() -> None:
         ],
         cwd=ROOT,
         env=ENV,
+        stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
     worker = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "factcheck", "worker", "--concurrency=1", "--loglevel=WARNING"],
         cwd=ROOT,
         env=ENV,
+        stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
     try:

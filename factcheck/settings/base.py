@@ -10,7 +10,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.utils import get_random_secret_key
 from django.utils.translation import gettext_lazy as _
-from kombu import Queue
+from kombu import Exchange, Queue
 
 from factcheck.env import envbool, envfloat, envint, envlist, envstr
 
@@ -264,7 +264,9 @@ else:
 # Two queues, so an export never waits behind a long extraction: a worker started without -Q
 # serves both (make run); in production one pool per queue (`-Q extraction`, `-Q exports`).
 CELERY_TASK_DEFAULT_QUEUE = "extraction"
-CELERY_TASK_QUEUES = (Queue("extraction"), Queue("exports"))
+# Each queue on its own exchange and routing key: with only names, both queues would bind to
+# the default exchange and key, and Redis would deliver every task to both.
+CELERY_TASK_QUEUES = tuple(Queue(name, Exchange(name), routing_key=name) for name in ("extraction", "exports"))
 CELERY_TASK_ROUTES = {"claims.tasks.run_export": {"queue": "exports"}}
 CELERY_TASK_ALWAYS_EAGER = envbool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
