@@ -26,7 +26,7 @@ from sklearn.feature_extraction.text import HashingVectorizer
 WEIGHTS_PATH = Path(__file__).parent / "data" / "matching.json"
 FEATURES = ("bm25", "chars", "figures", "names")
 _K1, _B = 1.2, 0.75
-_CANDIDATES = 40
+_CANDIDATES = 20
 
 _URL = re.compile(r"https?://\S+|pic\.twitter\.com/\S+|www\.\S+", re.IGNORECASE)
 _SIGNATURE = re.compile(r"[—–-]\s*([^—–()@]{1,60}?)\s*\(@\w+\)\s*\w+\s+\d{1,2},\s*\d{4}\s*$")
@@ -217,6 +217,7 @@ class MatchIndex:
         self._counts: list[int] = []
         self._matrix = sparse.csr_matrix((0, 0), dtype=np.float32)  # terms x documents, BM25 weights
         self._idf = np.zeros(0, dtype=np.float32)
+        self._facet_cache: dict[int, tuple[set, set]] = {}
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -246,18 +247,31 @@ class MatchIndex:
 
     def search(self, text: str, lang: str = "en", top: int = 5, exclude: Iterable[str] = ()) -> list[Match]:
         """The `top` documents most likely to state the same claim as `text`, best first."""
+        return self.search_many([text], lang, top, exclude)[0]
+
+    def search_many(
+        self, texts: Sequence[str], lang: str = "en", top: int = 5, exclude: Iterable[str] = ()
+    ) -> list[list[Match]]:
+        """`search` for several texts at once: one character n-gram pass over all their candidates."""
         excluded = set(exclude)
-        candidates, bm25 = self._retrieve(text, lang, _CANDIDATES + len(excluded))
-        candidates = [i for i in candidates if self.ids[i] not in excluded][:_CANDIDATES]
-        rows = self._features(text, candidates, bm25)
-        scores = [self.weights.probability(row) for row in rows]
-        scored = sorted(zip(scores, candidates, strict=True), key=lambda pair: -pair[0])  # ties keep BM25's order
-        return [Match(self.ids[i], round(score, 4), _reasons(text, self.texts[i], lang)) for score, i in scored[:top]]
+        retrieved = []
+        for text in texts:
+            candidates, bm25 = self._retrieve(text, lang, _CANDIDATES + len(excluded))
+            retrieved.append(([i for i in candidates if self.ids[i] not in excluded][:_CANDIDATES], bm25))
+        all_rows = self._features_many(texts, retrieved)
+        results = []
+        for text, (candidates, _bm25), rows in zip(texts, retrieved, all_rows, strict=True):
+            scores = [self.weights.probability(row) for row in rows]
+            scored = sorted(zip(scores, candidates, strict=True), key=lambda pair: -pair[0])  # ties keep BM25's order
+            results.append(
+                [Match(self.ids[i], round(score, 4), _reasons(text, self.texts[i], lang)) for score, i in scored[:top]]
+            )
+        return results
 
     def candidate_features(self, text: str, lang: str) -> tuple[list[int], list[list[float]]]:
         """Stage one's candidate positions and their feature rows (to train the weights)."""
         candidates, bm25 = self._retrieve(text, lang, _CANDIDATES)
-        return candidates, self._features(text, candidates, bm25)
+        return candidates, self._features_many([text], [(candidates, bm25)])[0]
 
     def _retrieve(self, text: str, lang: str, limit: int) -> tuple[list[int], dict[int, float]]:
         """BM25 over stems, touching only the query's terms; scores divided by the query's own weight."""
@@ -274,19 +288,34 @@ class MatchIndex:
         candidates = [int(i) for i in best if scores[i] > 0]
         return candidates, {i: float(scores[i]) / own for i in candidates}
 
-    def _features(self, text: str, candidates: Sequence[int], bm25: dict[int, float]) -> list[list[float]]:
-        if not candidates:
-            return []
-        cleaned = clean(text)
-        chars = _CHARS.transform([cleaned] + [clean(self.texts[i]) for i in candidates])
-        char_sims = (chars[1:] @ chars[0].T).toarray().ravel()
-        query_figures, query_names = figures(cleaned), names(cleaned)
-        rows = []
-        for n, i in enumerate(candidates):
-            doc = self.texts[i]
-            shared = _overlap(query_figures, figures(doc)), _overlap(query_names, names(doc))
-            rows.append([bm25[i], float(char_sims[n]), *shared])
-        return rows
+    def _features_many(self, texts: Sequence[str], retrieved) -> list[list[list[float]]]:
+        """Feature rows per text for its candidates; each document's n-grams are computed once."""
+        positions = sorted({i for candidates, _bm25 in retrieved for i in candidates})
+        if not positions:
+            return [[] for _ in texts]
+        cleaned = [clean(text) for text in texts]
+        chars = _CHARS.transform(cleaned + [clean(self.texts[i]) for i in positions])
+        queries, docs = chars[: len(texts)], chars[len(texts) :]
+        row_of = {i: n for n, i in enumerate(positions)}
+        all_rows = []
+        for q, (text, (candidates, bm25)) in enumerate(zip(cleaned, retrieved, strict=True)):
+            sims = (docs[[row_of[i] for i in candidates]] @ queries[q].T).toarray().ravel() if candidates else []
+            query_figures, query_names = figures(text), names(text)
+            rows = []
+            for n, i in enumerate(candidates):
+                doc_figures, doc_names = self._facets(i)
+                shared = _overlap(query_figures, doc_figures), _overlap(query_names, doc_names)
+                rows.append([bm25[i], float(sims[n]), *shared])
+            all_rows.append(rows)
+        return all_rows
+
+    def _facets(self, position: int) -> tuple[set, set]:
+        """A document's figures and names, computed once (candidates recur from query to query)."""
+        facets = self._facet_cache.get(position)
+        if facets is None:
+            text = self.texts[position]
+            facets = self._facet_cache[position] = (figures(text), names(text))
+        return facets
 
 
 def _overlap(a: set, b: set) -> float:

@@ -19,6 +19,7 @@ from claims.exporters import claimreview_reader
 from claims.models import (
     Article,
     Claim,
+    ClaimEvent,
     ClaimMatch,
     ClaimStatus,
     Evidence,
@@ -103,59 +104,76 @@ def article_match(*, article_id: int) -> MatchResult:
         return result
     index = _desk_index.refreshed()
     claims = list(article.claims.exclude(status=ClaimStatus.DISMISSED))
-    own = {f"c{claim.pk}" for claim in article.claims.all()}
-    for claim in claims:
-        found = [
-            m
-            for m in index.search(claim.display_text, article.language, TOP, exclude=own)
-            if m.score >= settings.FACTCHECK_MATCH_SUGGEST
-        ]
-        for match in found:
-            status = _record_match(claim, match)
-            if status == MatchStatus.CONFIRMED:
-                result.confirmed += 1
-            elif status == MatchStatus.SUGGESTED:
-                result.suggested += 1
-        if found:
-            result.claims.append(claim.pk)
+    own = {f"c{pk}" for pk in article.claims.values_list("pk", flat=True)}
+    found = index.search_many([claim.display_text for claim in claims], article.language, TOP, exclude=own)
+    wanted = {
+        (claim, match.doc_id): match
+        for claim, matches in zip(claims, found, strict=True)
+        for match in matches
+        if match.score >= settings.FACTCHECK_MATCH_SUGGEST
+    }
+    if not wanted:
+        return result
+    with transaction.atomic():
+        existing = {
+            (row.claim_id, f"c{row.earlier_claim_id}" if row.earlier_claim_id else f"f{row.fact_check_id}"): row
+            for row in ClaimMatch.objects.select_for_update().filter(claim__in=claims)
+        }
+        new = []
+        for (claim, doc_id), match in wanted.items():
+            row = existing.get((claim.pk, doc_id))
+            if row is None:
+                new.append(_match_row(claim, match))
+            elif row.decided_by_id is None and row.status != MatchStatus.REJECTED and row.score != match.score:
+                ClaimMatch.objects.filter(pk=row.pk).update(score=match.score, reasons=list(match.reasons))
+        created = _create_matches(new)
+        _record_links([row for row in created if row.status == MatchStatus.CONFIRMED])
+    result.confirmed = sum(row.status == MatchStatus.CONFIRMED for row in created)
+    result.suggested = len(created) - result.confirmed
+    result.claims = sorted({claim.pk for claim, _doc_id in wanted})
     return result
 
 
-def _record_match(claim: Claim, match) -> str | None:
-    target = (
-        {"earlier_claim_id": int(match.doc_id[1:])}
-        if match.doc_id[0] == "c"
-        else {"fact_check_id": int(match.doc_id[1:])}
+def _match_row(claim: Claim, match) -> ClaimMatch:
+    kind, pk = match.doc_id[0], int(match.doc_id[1:])
+    return ClaimMatch(
+        claim=claim,
+        earlier_claim_id=pk if kind == "c" else None,
+        fact_check_id=pk if kind == "f" else None,
+        score=match.score,
+        reasons=list(match.reasons),
+        status=MatchStatus.CONFIRMED if match.score >= settings.FACTCHECK_MATCH_CONFIRM else MatchStatus.SUGGESTED,
     )
-    confirm = match.score >= settings.FACTCHECK_MATCH_CONFIRM
-    with transaction.atomic():
-        existing = ClaimMatch.objects.select_for_update().filter(claim=claim, **target).first()
-        if existing is not None:
-            if existing.decided_by_id is None and existing.status != MatchStatus.REJECTED:
-                existing.score, existing.reasons = match.score, list(match.reasons)
-                existing.save(update_fields=["score", "reasons", "updated_at"])
-            return None
-        try:
-            with transaction.atomic():
-                row = ClaimMatch.objects.create(
-                    claim=claim,
-                    score=match.score,
-                    reasons=list(match.reasons),
-                    status=MatchStatus.CONFIRMED if confirm else MatchStatus.SUGGESTED,
-                    **target,
-                )
-        except IntegrityError:  # the target was deleted meanwhile, or another worker wrote it first
-            return None
-        if confirm:
-            event_record(
-                claim=claim,
-                actor=None,
-                kind=EventKind.LINKED,
-                message=_("Linked automatically to an earlier check (similarity %(score).2f).")
-                % {"score": match.score},
-                changes={"match": row.pk, **_target_change(row)},
-            )
-        return row.status
+
+
+def _create_matches(rows: list[ClaimMatch]) -> list[ClaimMatch]:
+    """Insert in one statement; if a target vanished or another worker wrote a row first, row by row."""
+    try:
+        with transaction.atomic():
+            return ClaimMatch.objects.bulk_create(rows)
+    except IntegrityError:
+        created = []
+        for row in rows:
+            try:
+                with transaction.atomic():
+                    row.save()
+                created.append(row)
+            except IntegrityError:
+                continue
+        return created
+
+
+def _record_links(rows: list[ClaimMatch]) -> None:
+    """History of the links the matcher made on its own, so an editor sees (and can undo) them."""
+    ClaimEvent.objects.bulk_create(
+        ClaimEvent(
+            claim_id=row.claim_id,
+            kind=EventKind.LINKED,
+            message=_("Linked automatically to an earlier check (similarity %(score).2f).") % {"score": row.score},
+            changes={"match": row.pk, **_target_change(row)},
+        )
+        for row in rows
+    )
 
 
 def _target_change(match: ClaimMatch) -> dict:

@@ -213,7 +213,7 @@ FACTCHECK_PRELOAD_LANGUAGES = envlist("FACTCHECK_PRELOAD_LANGUAGES", "fr")
 # threshold on, the claim is linked without asking (an editor can undo it). Chosen on the
 # paraphrased sample and CheckThat! 2020 dev; bench/matching.py prints precision at both.
 FACTCHECK_MATCH_SUGGEST = envfloat("FACTCHECK_MATCH_SUGGEST", 0.8)
-FACTCHECK_MATCH_CONFIRM = envfloat("FACTCHECK_MATCH_CONFIRM", 0.99)
+FACTCHECK_MATCH_CONFIRM = envfloat("FACTCHECK_MATCH_CONFIRM", 0.98)
 if FACTCHECK_MATCH_CONFIRM < FACTCHECK_MATCH_SUGGEST:
     raise ImproperlyConfigured("FACTCHECK_MATCH_CONFIRM must not be below FACTCHECK_MATCH_SUGGEST.")
 
