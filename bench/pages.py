@@ -2,7 +2,7 @@
 
 Each page is requested by CLIENTS threads for SECONDS; requests per second and p50/p95 are
 reported beside the hello-world view served by the same gunicorn in the same run. Needs the
-desk: `make bench-desk` (or BENCH_DESK_URL pointing at a database filled by generate_desk).
+desk: `make desk` (or BENCH_DESK_URL pointing at a database filled by generate_desk).
 """
 
 import os
