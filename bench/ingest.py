@@ -93,6 +93,8 @@ def ours(bodies: list[str]) -> tuple[float, int]:
             thread.start()
         for thread in threads:
             thread.join()
+        posted = time.perf_counter() - started
+        print(f"posted in {posted:.1f} s; extracted so far: {finished(connection) - already}", file=sys.stderr)
         while finished(connection) < already + len(bodies):
             time.sleep(0.2)
         elapsed = time.perf_counter() - started

@@ -5,11 +5,11 @@ import logging
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import OperationalError, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from claims.models import Article, Claim, ClaimOrigin, ClaimStatus, ExtractionStatus
+from claims.models import Article, Claim, ClaimEvent, ClaimOrigin, ClaimStatus, ExtractionStatus
 from claims.nlp import models as nlp_models
 from claims.nlp import scorer
 from claims.nlp.pipeline import Extraction, extract
@@ -87,7 +87,13 @@ def _store(article: Article, token: str, result: Extraction) -> None:
         if not finished:
             logger.info("Article %s was re-queued while extracting; result discarded", article.pk)
             return
-        untouched = article.claims.filter(origin=ClaimOrigin.EXTRACTED, status=ClaimStatus.DETECTED, wording="")
+        # A claim someone commented on, edited or linked has history: it is the desk's work, kept.
+        untouched = article.claims.filter(
+            ~Exists(ClaimEvent.objects.filter(claim=OuterRef("pk"))),
+            origin=ClaimOrigin.EXTRACTED,
+            status=ClaimStatus.DETECTED,
+            wording="",
+        )
         kept_spans = set(
             article.claims.filter(origin=ClaimOrigin.EXTRACTED)
             .exclude(pk__in=untouched.values("pk"))

@@ -133,6 +133,8 @@ def test_reextraction_keeps_a_detected_claim_someone_commented_on(editor_user, d
     comment_add(claim=commented, actor=editor_user, body="À garder en tête")
     with django_capture_on_commit_callbacks(execute=True):
         article_reextract(article=article)
+    article.refresh_from_db()
+    assert article.extraction_status == "extracted", article.extraction_error
     assert article.claims.filter(pk=commented.pk).exists()
     assert article.claims.count() == 2
 
@@ -154,3 +156,4 @@ def test_the_sweeper_requeues_only_articles_stuck_past_their_limits(django_captu
     assert sorted(swept) == sorted([lost.pk, dead.pk]) and len(sent) == 2
     tokens = dict(Article.objects.values_list("pk", "extraction_token"))
     assert tokens[lost.pk] != "a" and tokens[dead.pk] != "b" and tokens[fresh.pk] == "c" and tokens[done.pk] == "d"
+
