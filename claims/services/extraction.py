@@ -9,7 +9,16 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from claims.models import Article, Claim, ClaimEvent, ClaimOrigin, ClaimStatus, ExtractionStatus
+from claims.models import (
+    Article,
+    Claim,
+    ClaimEvent,
+    ClaimMatch,
+    ClaimOrigin,
+    ClaimStatus,
+    ExtractionStatus,
+    MatchStatus,
+)
 from claims.nlp import models as nlp_models
 from claims.nlp import scorer
 from claims.nlp.pipeline import Extraction, extract
@@ -87,9 +96,11 @@ def _store(article: Article, token: str, result: Extraction) -> None:
         if not finished:
             logger.info("Article %s was re-queued while extracting; result discarded", article.pk)
             return
-        # A claim someone commented on, edited or linked has history: it is the desk's work, kept.
+        # A claim with history (commented, edited, linked) or that later claims repeat is the
+        # desk's work: kept.
         untouched = article.claims.filter(
             ~Exists(ClaimEvent.objects.filter(claim=OuterRef("pk"))),
+            ~Exists(ClaimMatch.objects.filter(earlier_claim=OuterRef("pk")).exclude(status=MatchStatus.REJECTED)),
             origin=ClaimOrigin.EXTRACTED,
             status=ClaimStatus.DETECTED,
             wording="",

@@ -157,3 +157,19 @@ def test_the_sweeper_requeues_only_articles_stuck_past_their_limits(django_captu
     tokens = dict(Article.objects.values_list("pk", "extraction_token"))
     assert tokens[lost.pk] != "a" and tokens[dead.pk] != "b" and tokens[fresh.pk] == "c" and tokens[done.pk] == "d"
 
+
+def test_reextraction_keeps_a_detected_claim_that_a_later_claim_repeats(
+    editor_user, django_capture_on_commit_callbacks
+):
+    from claims.models import ClaimMatch
+
+    article = _queued()
+    article_extract(article_id=article.pk, token="t1")
+    earlier = article.claims.order_by("start").first()
+    repeat = ArticleFactory(body=earlier.text)
+    match = ClaimMatch.objects.create(
+        claim=repeat.claims.create(text=earlier.text, start=0, end=len(earlier.text)), earlier_claim=earlier, score=0.9
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        article_reextract(article=article)
+    assert ClaimMatch.objects.filter(pk=match.pk, earlier_claim=earlier).exists()
