@@ -26,6 +26,16 @@ def _no_network(monkeypatch):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Cached figures (the dashboard's) never leak from one test into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_matching_index():
     """Each test's database starts over (ids are reused), so the process's match index must too."""
     from claims.services.matching import matching_index_reset

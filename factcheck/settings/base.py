@@ -247,6 +247,13 @@ SPECTACULAR_SETTINGS = {
 # --- Celery -------------------------------------------------------------------------
 REDIS_URL = envstr("REDIS_URL")
 CELERY_BROKER_URL = envstr("CELERY_BROKER_URL", REDIS_URL or "filesystem://")
+# The cache holds only short-lived figures (the dashboard's desk-wide counts): shared through
+# Redis when there is one, per process otherwise.
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+FACTCHECK_DASHBOARD_CACHE_SECONDS = envint("FACTCHECK_DASHBOARD_CACHE_SECONDS", 30)
 CELERY_BROKER_DIR = Path(envstr("CELERY_BROKER_DIR", str(VAR_DIR / "broker")))
 if CELERY_BROKER_URL.startswith("filesystem://"):
     for sub in ("queue", "processed", "control"):

@@ -1,6 +1,7 @@
 """List pages use a constant number of queries whatever their length."""
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
@@ -15,6 +16,7 @@ def _claims(n, **kwargs):
 
 
 def _queries(client, url, django_assert_max_num_queries, limit):
+    cache.clear()  # count the dashboard's desk-wide queries too, not a cached copy
     with django_assert_max_num_queries(limit) as captured:
         response = client.get(url)
     assert response.status_code == 200
@@ -86,3 +88,22 @@ def test_the_dashboard_reports_agreement_and_kappa(client, editor_user, checker_
     agreement = client.get(reverse("claims:dashboard")).context["agreement"]
     # observed 3/4; expected (2*3 + 2*1)/16 = 0.5; kappa = (0.75 - 0.5) / 0.5
     assert agreement == {"pairs": 4, "observed": 0.75, "kappa": 0.5}
+
+
+def test_the_dashboard_computes_its_desk_wide_figures_once_for_everyone(
+    client, editor_user, second_editor, django_assert_max_num_queries, settings
+):
+    _claims(3, status=ClaimStatus.TO_CHECK)
+    client.force_login(editor_user)
+    first = _queries(client, reverse("claims:dashboard"), django_assert_max_num_queries, 20)
+    client.force_login(second_editor)
+    with django_assert_max_num_queries(20) as captured:
+        page = client.get(reverse("claims:dashboard"))
+    assert len(captured.captured_queries) < first
+    assert "3" in page.content.decode()
+    settings.FACTCHECK_DASHBOARD_CACHE_SECONDS = 0  # caching off: every request computes them
+    cache.clear()
+    client.get(reverse("claims:dashboard"))
+    with django_assert_max_num_queries(20) as captured:
+        client.get(reverse("claims:dashboard"))
+    assert len(captured.captured_queries) == first
