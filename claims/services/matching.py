@@ -42,42 +42,47 @@ LIBRARY_SUFFIXES = frozenset({".json", ".jsonld", ".jsonl"})
 
 
 class _DeskIndex:
-    """One MatchIndex per process over claims ("c<id>") and fact-checks ("f<id>")."""
+    """One MatchIndex per process over claims ("c<id>") and fact-checks ("f<id>").
+
+    Each refresh reads rows with an id above the highest seen, less LOOKBACK: ids are handed
+    out before their transaction commits, so a row can become visible after a higher one.
+    """
+
+    LOOKBACK = 5_000
 
     def __init__(self):
         self.lock = threading.Lock()
         self.index = None
+        self.seen: set[str] = set()
         self.last_claim = self.last_fact_check = 0
 
     def reset(self) -> None:
         from claims.nlp.matching import MatchIndex  # numpy, scipy, scikit-learn: the worker's, not the web's
 
         self.index = MatchIndex()
-        self.last_claim = 0
-        self.last_fact_check = 0
+        self.seen = set()
+        self.last_claim = self.last_fact_check = 0
 
     def refreshed(self):
         with self.lock:
             if self.index is None:
                 self.reset()
-            claims = list(
-                Claim.objects.filter(pk__gt=self.last_claim)
+            claims = (
+                Claim.objects.filter(pk__gt=self.last_claim - self.LOOKBACK)
                 .exclude(status=ClaimStatus.DISMISSED)
-                .order_by("pk")
                 .values_list("pk", "text", "wording", "article__language")
             )
-            checks = list(
-                FactCheck.objects.filter(pk__gt=self.last_fact_check)
-                .order_by("pk")
-                .values_list("pk", "claim_reviewed", "headline", "language")
+            checks = FactCheck.objects.filter(pk__gt=self.last_fact_check - self.LOOKBACK).values_list(
+                "pk", "claim_reviewed", "headline", "language"
             )
-            if claims or checks:
-                self.index.add(
-                    [(f"c{pk}", wording or text, lang) for pk, text, wording, lang in claims]
-                    + [(f"f{pk}", f"{claim}\n{headline}", lang) for pk, claim, headline, lang in checks]
-                )
-                self.last_claim = claims[-1][0] if claims else self.last_claim
-                self.last_fact_check = checks[-1][0] if checks else self.last_fact_check
+            new = [(f"c{pk}", wording or text, lang) for pk, text, wording, lang in claims.order_by("pk")]
+            new += [(f"f{pk}", f"{claim}\n{headline}", lang) for pk, claim, headline, lang in checks.order_by("pk")]
+            new = [doc for doc in new if doc[0] not in self.seen]
+            if new:
+                self.index.add(new)
+                self.seen.update(doc_id for doc_id, _text, _lang in new)
+                self.last_claim = max([self.last_claim] + [int(d[1:]) for d, _t, _l in new if d[0] == "c"])
+                self.last_fact_check = max([self.last_fact_check] + [int(d[1:]) for d, _t, _l in new if d[0] == "f"])
             return self.index
 
 

@@ -174,3 +174,14 @@ def test_a_malformed_file_saves_nothing_and_keeps_the_library(editor_user):
 def test_only_editors_import_fact_checks(checker_user):
     with pytest.raises(NotAllowed):
         matching.factchecks_import(data=b"[]", actor=checker_user)
+
+
+def test_a_claim_committed_after_a_higher_id_still_enters_the_index(db, settings):
+    """Ids are handed out before commit: the index must not skip a row that shows up late."""
+    settings.FACTCHECK_MATCH_SUGGEST = 0.5
+    claim_with(OTHER, pk=900)
+    matching.article_match(article_id=claim_with("La dette atteindra 120 % du PIB en 2030.", pk=910).article_id)
+    earlier = claim_with(EARLIER, pk=905)  # committed last, with a lower id
+    repeat = claim_with(REPEAT, pk=920)
+    matching.article_match(article_id=repeat.article_id)
+    assert ClaimMatch.objects.filter(claim=repeat, earlier_claim=earlier).exists()
