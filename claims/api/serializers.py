@@ -4,7 +4,18 @@ from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
 from claims.converters import MAX_ID
-from claims.models import Article, Claim, ClaimStatus, Evidence, EvidenceStance, ExportFormat, ExportJob, Rating
+from claims.models import (
+    Article,
+    Claim,
+    ClaimMatch,
+    ClaimStatus,
+    Evidence,
+    EvidenceStance,
+    ExportFormat,
+    ExportJob,
+    FactCheck,
+    Rating,
+)
 
 
 class EntitySerializer(serializers.Serializer):
@@ -167,3 +178,34 @@ class ExportCreateSerializer(serializers.Serializer):
     checker = serializers.CharField(required=False, max_length=150)
     date_from = serializers.DateField(required=False)
     date_to = serializers.DateField(required=False)
+
+
+class FactCheckSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = FactCheck
+        fields = [
+            "id",
+            "claim_reviewed",
+            "url",
+            "publisher",
+            "headline",
+            "rating",
+            "rating_text",
+            "date_published",
+            "language",
+        ]
+        read_only_fields = fields
+
+
+class ClaimMatchSerializer(serializers.ModelSerializer):
+    """An earlier check this claim repeats: a claim of the desk (its id) or a published fact-check."""
+
+    fact_check = FactCheckSerializer(read_only=True, allow_null=True)
+    earlier_rating = serializers.CharField(
+        read_only=True, help_text="Approved verdict or published rating; empty if none"
+    )
+
+    class Meta:
+        model = ClaimMatch
+        fields = ["id", "status", "score", "reasons", "earlier_claim", "fact_check", "earlier_rating", "created_at"]
+        read_only_fields = fields

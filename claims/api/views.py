@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from claims import reports, workflow
 from claims.api import serializers as s
 from claims.converters import IdConverter
-from claims.models import Article, Claim, ExportJob
+from claims.models import Article, Claim, ExportJob, MatchStatus
 from claims.services import assignment, transitions, verification
 from claims.services.exports import export_request
 from claims.services.ingestion import ArticleInput, article_ingest
@@ -161,6 +161,18 @@ class ClaimViewSet(viewsets.ReadOnlyModelViewSet):
         claim, data = self._act(request, s.ReviewSerializer)
         verification.review_submit(claim=claim, actor=request.user, **data)
         return self._claim(claim)
+
+    @extend_schema(responses={200: s.ClaimMatchSerializer(many=True)})
+    @action(detail=True, methods=["get"])
+    def matches(self, request, pk=None):
+        """Has this claim been checked before? Suggested and linked matches, best first."""
+        claim = self.get_object()
+        matches = (
+            claim.matches.exclude(status=MatchStatus.REJECTED)
+            .select_related("earlier_claim", "fact_check")
+            .order_by("status", "-score", "id")
+        )
+        return Response(s.ClaimMatchSerializer(matches, many=True).data)
 
     @extend_schema(
         responses={200: OpenApiTypes.OBJECT, 404: OpenApiResponse(description="Not approved")},

@@ -28,6 +28,7 @@ def _claim(people, status):
 CASES = [
     ("list claims", DESK, ClaimStatus.DETECTED, "get", "/api/claims/", None, None),
     ("read a claim", DESK, ClaimStatus.DETECTED, "get", "/api/claims/{id}/", None, None),
+    ("read a claim's matches", DESK, ClaimStatus.DETECTED, "get", "/api/claims/{id}/matches/", None, None),
     ("read an article", DESK, ClaimStatus.DETECTED, "get", "/api/articles/{article}/", None, None),
     (
         "triage",

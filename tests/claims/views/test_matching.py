@@ -188,3 +188,19 @@ def _file(name, data):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(name, data if isinstance(data, bytes) else data.encode(), content_type="application/json")
+
+
+def test_the_api_lists_a_claims_open_matches_with_the_earlier_rating(client, checker_user, linked):
+    rejected = ClaimMatch.objects.create(
+        claim=linked.claim,
+        fact_check=FactCheck.objects.create(claim_reviewed="x", url="https://x.org/x"),
+        status=MatchStatus.REJECTED,
+    )
+    client.force_login(checker_user)
+    data = client.get(f"/api/claims/{linked.claim_id}/matches/").json()
+    assert [m["id"] for m in data] == [linked.pk] and rejected.pk not in [m["id"] for m in data]
+    assert (data[0]["earlier_claim"], data[0]["earlier_rating"], data[0]["fact_check"]) == (
+        linked.earlier_claim_id,
+        "false",
+        None,
+    )
