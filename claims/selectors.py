@@ -34,16 +34,20 @@ def claim_list_for_triage(*, article_id: int | None = None) -> QuerySet:
     return claims.prefetch_related(open_matches_prefetch())
 
 
-def open_matches_prefetch() -> Prefetch:
-    """Suggested and linked matches as `claim.open_matches`, best first, earlier verdicts included."""
+def open_matches() -> QuerySet:
+    """Suggested and linked matches, best first, with the earlier claims' submitted verdicts prefetched."""
     verdicts = Verdict.objects.filter(submitted_at__isnull=False).order_by("-submitted_at", "-id")
-    matches = (
+    return (
         ClaimMatch.objects.exclude(status=MatchStatus.REJECTED)
         .select_related("earlier_claim__article", "fact_check")
         .prefetch_related(Prefetch("earlier_claim__verdicts", queryset=verdicts, to_attr="submitted_verdicts"))
         .order_by("status", "-score", "id")
     )
-    return Prefetch("matches", queryset=matches, to_attr="open_matches")
+
+
+def open_matches_prefetch() -> Prefetch:
+    """open_matches() as `claim.open_matches`, for lists of claims (triage)."""
+    return Prefetch("matches", queryset=open_matches(), to_attr="open_matches")
 
 
 def claim_queue_for_user(*, user) -> QuerySet:

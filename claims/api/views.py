@@ -11,10 +11,10 @@ from rest_framework.exceptions import NotFound
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
-from claims import reports, workflow
+from claims import reports, selectors, workflow
 from claims.api import serializers as s
 from claims.converters import IdConverter
-from claims.models import Article, Claim, ExportJob, MatchStatus
+from claims.models import Article, Claim, ExportJob
 from claims.services import assignment, transitions, verification
 from claims.services.exports import export_request
 from claims.services.ingestion import ArticleInput, article_ingest
@@ -167,12 +167,7 @@ class ClaimViewSet(viewsets.ReadOnlyModelViewSet):
     def matches(self, request, pk=None):
         """Has this claim been checked before? Suggested and linked matches, best first."""
         claim = self.get_object()
-        matches = (
-            claim.matches.exclude(status=MatchStatus.REJECTED)
-            .select_related("earlier_claim", "fact_check")
-            .order_by("status", "-score", "id")
-        )
-        return Response(s.ClaimMatchSerializer(matches, many=True).data)
+        return Response(s.ClaimMatchSerializer(selectors.open_matches().filter(claim=claim), many=True).data)
 
     @extend_schema(
         responses={200: OpenApiTypes.OBJECT, 404: OpenApiResponse(description="Not approved")},

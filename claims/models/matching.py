@@ -104,17 +104,23 @@ class ClaimMatch(TimeStampedModel):
         return self.earlier_claim.display_text if self.earlier_claim_id else self.fact_check.claim_reviewed
 
     @property
+    def approved_verdict(self):
+        """The earlier claim's current verdict if that claim is approved; None otherwise (or for a fact-check)."""
+        earlier = self.earlier_claim
+        if earlier is None or earlier.status != "approved":
+            return None
+        verdicts = getattr(earlier, "submitted_verdicts", None)  # prefetched by selectors, newest first
+        if verdicts is None:
+            verdicts = list(earlier.verdicts.filter(submitted_at__isnull=False).order_by("-submitted_at", "-id")[:1])
+        return verdicts[0] if verdicts else None
+
+    @property
     def earlier_rating(self) -> str:
         """The rating of the earlier check: its approved verdict, or the published one ("" if none)."""
         if self.fact_check_id:
             return self.fact_check.rating
-        earlier = self.earlier_claim
-        if earlier.status != "approved":
-            return ""
-        verdicts = getattr(earlier, "submitted_verdicts", None)  # prefetched by selectors, newest first
-        if verdicts is None:
-            verdicts = list(earlier.verdicts.filter(submitted_at__isnull=False).order_by("-submitted_at", "-id")[:1])
-        return verdicts[0].rating if verdicts else ""
+        verdict = self.approved_verdict
+        return verdict.rating if verdict else ""
 
     def get_earlier_rating_display(self) -> str:
         rating = self.earlier_rating

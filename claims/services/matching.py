@@ -5,7 +5,6 @@ library of published fact-checks, then topped up with rows newer than the last i
 suggestion an editor rejected is remembered and never suggested again.
 """
 
-import logging
 import threading
 from dataclasses import dataclass, field
 
@@ -26,15 +25,13 @@ from claims.models import (
     EvidenceStance,
     FactCheck,
     MatchStatus,
-    Rating,
     Verdict,
 )
 from claims.models.history import EventKind
+from claims.selectors import open_matches
 from claims.services.history import event_record
 from claims.services.ingestion import detect_language
 from claims.services.transitions import claim_transition
-
-logger = logging.getLogger(__name__)
 
 TOP = 5
 MAX_LIBRARY_BYTES = 20_000_000
@@ -53,37 +50,38 @@ class _DeskIndex:
     def __init__(self):
         self.lock = threading.Lock()
         self.index = None
-        self.seen: set[str] = set()
-        self.last_claim = self.last_fact_check = 0
+        self.seen: dict[str, set[int]] = {"c": set(), "f": set()}
 
     def reset(self) -> None:
         from claims.nlp.matching import MatchIndex  # numpy, scipy, scikit-learn: the worker's, not the web's
 
         self.index = MatchIndex()
-        self.seen = set()
-        self.last_claim = self.last_fact_check = 0
+        self.seen = {"c": set(), "f": set()}
 
     def refreshed(self):
         with self.lock:
             if self.index is None:
                 self.reset()
-            claims = (
-                Claim.objects.filter(pk__gt=self.last_claim - self.LOOKBACK)
-                .exclude(status=ClaimStatus.DISMISSED)
-                .values_list("pk", "text", "wording", "article__language")
-            )
-            checks = FactCheck.objects.filter(pk__gt=self.last_fact_check - self.LOOKBACK).values_list(
-                "pk", "claim_reviewed", "headline", "language"
-            )
-            new = [(f"c{pk}", wording or text, lang) for pk, text, wording, lang in claims.order_by("pk")]
-            new += [(f"f{pk}", f"{claim}\n{headline}", lang) for pk, claim, headline, lang in checks.order_by("pk")]
-            new = [doc for doc in new if doc[0] not in self.seen]
+            claims = Claim.objects.exclude(status=ClaimStatus.DISMISSED)
+            new = [
+                (f"c{pk}", wording or text, lang)
+                for pk, text, wording, lang in self._unseen("c", claims, "text", "wording", "article__language")
+            ]
+            checks = self._unseen("f", FactCheck.objects.all(), "claim_reviewed", "headline", "language")
+            new += [(f"f{pk}", f"{claim}\n{headline}", lang) for pk, claim, headline, lang in checks]
             if new:
                 self.index.add(new)
-                self.seen.update(doc_id for doc_id, _text, _lang in new)
-                self.last_claim = max([self.last_claim] + [int(d[1:]) for d, _t, _l in new if d[0] == "c"])
-                self.last_fact_check = max([self.last_fact_check] + [int(d[1:]) for d, _t, _l in new if d[0] == "f"])
             return self.index
+
+    def _unseen(self, kind: str, rows, *fields) -> list[tuple]:
+        """Rows in the look-back window not indexed yet: ids first (cheap), text only for the new ones."""
+        seen = self.seen[kind]
+        window = rows.filter(pk__gt=max(seen, default=0) - self.LOOKBACK).values_list("pk", flat=True)
+        new_ids = [pk for pk in window if pk not in seen]
+        if not new_ids:
+            return []
+        seen.update(new_ids)
+        return list(rows.filter(pk__in=new_ids).order_by("pk").values_list("pk", *fields))
 
 
 _desk_index = _DeskIndex()
@@ -260,12 +258,10 @@ def earlier_verdict(match: ClaimMatch) -> EarlierVerdict | None:
             return None
         summary = check.headline or check.claim_reviewed
         return EarlierVerdict(check.rating, summary, check.publisher or check.url, check.url)
-    earlier = match.earlier_claim
-    if earlier.status != ClaimStatus.APPROVED:
-        return None
-    verdict = earlier.verdicts.filter(submitted_at__isnull=False).order_by("-submitted_at", "-id").first()
+    verdict = match.approved_verdict
     if verdict is None:
         return None
+    earlier = match.earlier_claim
     return EarlierVerdict(
         verdict.rating, verdict.summary, _("claim #%(id)s") % {"id": earlier.pk}, earlier.get_absolute_url()
     )
@@ -352,13 +348,8 @@ def factchecks_import(*, data: bytes, actor=None) -> LibraryImport:
 
 
 def matches_for_claim(claim: Claim) -> list[ClaimMatch]:
-    """Suggested and linked matches, best first, with what is needed to show each."""
-    matches = list(
-        claim.matches.exclude(status=MatchStatus.REJECTED)
-        .select_related("earlier_claim__article", "fact_check")
-        .order_by("status", "-score", "id")
-    )
+    """Suggested and linked matches, best first, each with the verdict it could lend (`match.earlier`)."""
+    matches = list(open_matches().filter(claim=claim))
     for match in matches:
         match.earlier = earlier_verdict(match)
-        match.rating_label = Rating(match.earlier.rating).label if match.earlier else ""
     return matches
