@@ -2,8 +2,11 @@
 
 import os
 import platform
+import socket
+import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -50,3 +53,36 @@ def record(what: str, ours: float, baseline: float, unit: str, target: str, met:
     line = {"what": what, "ours": ours, "baseline": baseline, "unit": unit, "target": target, "met": met}
     with SUMMARY.open("a", encoding="utf-8") as handle:
         handle.write(json.dumps(line, ensure_ascii=False) + "\n")
+
+
+@contextmanager
+def serving(env: dict, *gunicorn_args: str, worker: bool = False):
+    """gunicorn (and a one-child Celery worker) on a free port with `env`; yields the base URL once /healthz answers."""
+    import requests
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    quiet = {"cwd": ROOT, "env": env, "stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+    commands = [
+        [sys.executable, "-m", "gunicorn", "factcheck.wsgi:application", "--bind", f"127.0.0.1:{port}", *gunicorn_args]
+    ]
+    if worker:
+        commands.append(
+            [sys.executable, "-m", "celery", "-A", "factcheck", "worker", "--concurrency=1", "--loglevel=WARNING"]
+        )
+    processes = [subprocess.Popen(command, **quiet) for command in commands]  # noqa: S603 -- our own commands
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(120):
+            try:
+                if requests.get(f"{base}/healthz", timeout=1).ok:
+                    break
+            except requests.RequestException:
+                time.sleep(0.5)
+        else:
+            raise SystemExit("gunicorn did not start")
+        yield base
+    finally:
+        for process in processes:
+            process.terminate()

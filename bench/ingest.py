@@ -10,10 +10,11 @@ import subprocess
 import sys
 import threading
 import time
+from contextlib import closing
 
 import psycopg2
-from common import ROOT, SAMPLE, header, record, table
-from load import DB, ENV, free_port, login, prepare
+from common import SAMPLE, header, record, serving, table
+from load import DB, ENV, login, prepare
 
 ARTICLES = int(os.environ.get("BENCH_ARTICLES", 1000))
 
@@ -50,34 +51,8 @@ def finished(connection) -> int:
 
 def ours(bodies: list[str]) -> tuple[float, int]:
     prepare()
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    web = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "factcheck.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "2",
-        ],
-        cwd=ROOT,
-        env=ENV,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "factcheck", "worker", "--concurrency=1", "--loglevel=WARNING"],
-        cwd=ROOT,
-        env=ENV,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    connection = psycopg2.connect(DB)
-    connection.autocommit = True
-    try:
+    with closing(psycopg2.connect(DB)) as connection, serving(ENV, "--workers", "2", worker=True) as base:
+        connection.autocommit = True
         time.sleep(15)  # gunicorn up, the worker child's model loaded: the baseline's load is not timed either
         already = finished(connection)
         session = login(base, "editor-load-0")
@@ -101,11 +76,7 @@ def ours(bodies: list[str]) -> tuple[float, int]:
         with connection.cursor() as cursor:
             cursor.execute("SELECT count(*) FROM claims_article WHERE extraction_status = 'failed'")
             failed = cursor.fetchone()[0]
-        return elapsed, failed
-    finally:
-        connection.close()
-        web.terminate()
-        worker.terminate()
+    return elapsed, failed
 
 
 def main() -> None:

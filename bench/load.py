@@ -11,7 +11,6 @@ Needs PostgreSQL and Redis (BENCH_DATABASE_URL, default postgres://postgres@127.
 import os
 import random
 import re
-import socket
 import statistics
 import subprocess
 import sys
@@ -20,7 +19,7 @@ import time
 from collections import defaultdict
 
 import requests
-from common import ROOT, SAMPLE, header, table
+from common import ROOT, SAMPLE, header, serving, table
 
 USERS, SECONDS = int(os.environ.get("BENCH_USERS", 50)), int(os.environ.get("BENCH_SECONDS", 60))
 DB = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/factcheck_bench")
@@ -64,12 +63,6 @@ def prepare() -> None:
             f"article_ingest(data=article_input_from_upload(name='a.txt', data=open(r'{SAMPLE}', 'rb').read()))\n"
         ),
     )
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class Stats:
@@ -163,40 +156,7 @@ def baseline(base, stats, stop):
 
 def main() -> None:
     prepare()
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    gunicorn = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "factcheck.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "3",
-            "--threads",
-            "4",
-        ],
-        cwd=ROOT,
-        env=ENV,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "factcheck", "worker", "--concurrency=1", "--loglevel=WARNING"],
-        cwd=ROOT,
-        env=ENV,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        for _ in range(60):
-            try:
-                if requests.get(f"{base}/healthz", timeout=1).ok:
-                    break
-            except requests.RequestException:
-                time.sleep(0.5)
+    with serving(ENV, "--workers", "3", "--threads", "4", worker=True) as base:
         stats, stop = Stats(), threading.Event()
         threads = [
             threading.Thread(target=(editor if n % 2 else checker), args=(base, n, stats, stop)) for n in range(USERS)
@@ -208,10 +168,7 @@ def main() -> None:
         stop.set()
         for thread in threads:
             thread.join()
-        report(stats)
-    finally:
-        gunicorn.terminate()
-        worker.terminate()
+    report(stats)
 
 
 def report(stats: Stats) -> None:

@@ -6,7 +6,6 @@ desk: `make desk` (or BENCH_DESK_URL pointing at a database filled by generate_d
 """
 
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -14,7 +13,7 @@ import threading
 import time
 
 import requests
-from common import ROOT, header, record, table
+from common import ROOT, header, record, serving, table
 
 DESK = os.environ.get("BENCH_DESK_URL", "postgres://postgres@127.0.0.1:5432/factcheck_desk")
 CLIENTS, SECONDS = int(os.environ.get("BENCH_CLIENTS", 4)), float(os.environ.get("BENCH_SECONDS", 8))
@@ -96,23 +95,6 @@ def hammer(url: str, cookie: str | None) -> tuple[float, list[float], int]:
 
 def main() -> None:
     keys = sessions()
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    gunicorn = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "factcheck.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "2",
-        ],
-        cwd=ROOT,
-        env=ENV,
-        stderr=subprocess.DEVNULL,
-    )
     pages = [
         ("hello world: GET /healthz (baseline)", "/healthz", None),
         ("checker's queue", "/queue/", keys["checker"]),
@@ -120,8 +102,7 @@ def main() -> None:
         ("article with 200 claims", f"/articles/{keys['article']}/", keys["editor"]),
         ("dashboard", "/", keys["editor"]),
     ]
-    try:
-        _wait(base)
+    with serving(ENV, "--workers", "2") as base:
         rows, hello = [], None
         for label, path, cookie in pages:
             hammer(base + path, cookie)  # warm-up: connections, caches
@@ -142,26 +123,8 @@ def main() -> None:
             rows.append(
                 [label, f"{rps:,.1f}", f"{rps / hello:.2f}", f"{p50 * 1000:,.0f}", f"{p95 * 1000:,.0f}", errors]
             )
-    finally:
-        gunicorn.terminate()
     header(f"Pages on gunicorn (2 workers) + PostgreSQL, 100,000-claim desk, {CLIENTS} clients x {SECONDS:.0f} s")
     table(rows, ["page", "requests/s", "share of hello world", "p50 ms", "p95 ms", "non-200"])
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait(base: str) -> None:
-    for _ in range(120):
-        try:
-            if requests.get(f"{base}/healthz", timeout=1).ok:
-                return
-        except requests.RequestException:
-            time.sleep(0.5)
-    raise SystemExit("gunicorn did not start")
 
 
 if __name__ == "__main__":
