@@ -3,6 +3,7 @@ from django.contrib import admin
 from claims.models import (
     Article,
     Assignment,
+    BlindRating,
     Claim,
     ClaimEvent,
     ClaimMatch,
@@ -29,13 +30,26 @@ class ClaimAdmin(admin.ModelAdmin):
     list_filter = ["status", "origin", "article__language"]
     search_fields = ["text", "wording", "claimant"]
     list_select_related = ["article", "assignee"]
-    raw_id_fields = ["article", "assignee", "created_by"]
-    # Offsets and status change only through the app's services, which record history.
-    readonly_fields = ["text", "start", "end", "status", "created_at", "updated_at"]
+    raw_id_fields = ["article", "created_by"]
+    # Offsets, status and assignment change only through the workflow's services, which record history.
+    readonly_fields = ["text", "start", "end", "status", "assignee", "due_date", "created_at", "updated_at"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows the workflow writes (with their history): looked at here, changed only through the desk."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(admin.ModelAdmin):
+class AssignmentAdmin(ReadOnlyAdmin):
     list_display = ["claim", "assignee", "assigned_by", "due_date", "created_at"]
     list_filter = ["assignee"]
     raw_id_fields = ["claim"]
@@ -50,7 +64,7 @@ class EvidenceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Verdict)
-class VerdictAdmin(admin.ModelAdmin):
+class VerdictAdmin(ReadOnlyAdmin):
     list_display = ["claim", "rating", "author", "submitted_at"]
     list_filter = ["rating"]
     search_fields = ["summary", "rationale"]
@@ -58,9 +72,15 @@ class VerdictAdmin(admin.ModelAdmin):
 
 
 @admin.register(Review)
-class ReviewAdmin(admin.ModelAdmin):
-    list_display = ["verdict", "reviewer", "decision", "independent_rating", "created_at"]
+class ReviewAdmin(ReadOnlyAdmin):
+    list_display = ["verdict", "reviewer", "decision", "created_at"]
     list_filter = ["decision"]
+    raw_id_fields = ["verdict"]
+
+
+@admin.register(BlindRating)
+class BlindRatingAdmin(ReadOnlyAdmin):
+    list_display = ["verdict", "reviewer", "rating", "created_at"]
     raw_id_fields = ["verdict"]
 
 
@@ -72,22 +92,13 @@ class CommentAdmin(admin.ModelAdmin):
 
 
 @admin.register(ClaimEvent)
-class ClaimEventAdmin(admin.ModelAdmin):
+class ClaimEventAdmin(ReadOnlyAdmin):
     """History is read-only, here as everywhere."""
 
     list_display = ["created_at", "claim", "kind", "actor", "from_status", "to_status"]
     list_filter = ["kind"]
     search_fields = ["message"]
     list_select_related = ["claim", "actor"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(FactCheck)

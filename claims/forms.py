@@ -127,8 +127,22 @@ class VerdictForm(forms.Form):
     rationale = forms.CharField(label=_("Rationale"), widget=forms.Textarea(attrs={"rows": 6}), required=False)
 
 
-class IndependentRatingForm(forms.Form):
-    independent_rating = forms.ChoiceField(label=_("Your own rating"), choices=Rating.choices)
+class BlindRatingForm(forms.Form):
+    """The reviewer's own rating before seeing the proposed one; the "skip" button sends it empty."""
+
+    rating = forms.ChoiceField(
+        label=_("Your own rating"), choices=[("", _("Choose…")), *Rating.choices], required=False
+    )
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("rating") and self.data.get("intent") != "skip":
+            self.add_error("rating", _("Choose your rating, or skip it."))
+        return data
+
+
+class ReasonForm(forms.Form):
+    comment = forms.CharField(label=_("Reason"), max_length=2000)
 
 
 class ReviewForm(forms.Form):

@@ -4,11 +4,11 @@ import itertools
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Prefetch, QuerySet
 from django.utils import translation
 
 from claims.exporters.claimreview import ReviewedClaim, claim_review
-from claims.models import Article, Claim, ClaimStatus, Rating, Review, Verdict
+from claims.models import Article, Claim, ClaimStatus, Rating, Review, ReviewDecision, Verdict
 from claims.models.articles import published_display
 
 # Claims that went past triage are the article's verification; the others are counted.
@@ -60,7 +60,7 @@ def report_claims(article: Article) -> list[ReportClaim]:
             "evidence",
             Prefetch(
                 "verdicts",
-                Verdict.objects.filter(submitted_at__isnull=False)
+                Verdict.objects.submitted()
                 .select_related("author")
                 .prefetch_related(Prefetch("reviews", Review.objects.select_related("reviewer")))
                 .order_by("submitted_at", "id"),
@@ -80,10 +80,17 @@ def _events():
 
 def _report_claim(claim: Claim) -> ReportClaim:
     verdicts = list(claim.verdicts.all())
-    verdict = verdicts[-1] if verdicts else None
+    verdict = verdicts[-1] if verdicts else None  # prefetched oldest first: the current verdict is the last
     approved = None
     if verdict is not None and claim.status == ClaimStatus.APPROVED:
-        approved = next((r for r in reversed(list(verdict.reviews.all())) if r.decision == "approve"), None)
+        approved = next(
+            (
+                r
+                for r in reversed(list(verdict.reviews.all()))
+                if r.decision == ReviewDecision.APPROVE and r.reviewer_id != verdict.author_id
+            ),
+            None,
+        )
     return ReportClaim(claim, verdict, approved, list(claim.evidence.all()), list(claim.events.all())[-6:])
 
 
@@ -163,10 +170,7 @@ def export_queryset(filters: dict) -> QuerySet:
     if filters.get("date_to"):
         claims = claims.filter(created_at__date__lte=filters["date_to"])
     if filters.get("rating"):
-        latest = Verdict.objects.filter(claim=OuterRef("pk"), submitted_at__isnull=False).order_by(
-            "-submitted_at", "-id"
-        )
-        claims = claims.annotate(current_rating=Subquery(latest.values("rating")[:1])).filter(
+        claims = claims.annotate(current_rating=Verdict.objects.current_subquery("rating")).filter(
             current_rating=filters["rating"]
         )
     return claims
@@ -176,19 +180,9 @@ def export_rows(claims: QuerySet):
     """Plain rows, streamed: tuples from the database, the current verdicts one query per chunk."""
     values = claims.values_list(*_EXPORT_FIELDS).iterator(chunk_size=EXPORT_CHUNK)
     while chunk := list(itertools.islice(values, EXPORT_CHUNK)):
-        verdicts = _current_verdicts([row[0] for row in chunk])
+        verdicts = Verdict.objects.current_values_by_claim([row[0] for row in chunk], "rating", "summary")
         for row in chunk:
             yield _export_row(row, verdicts.get(row[0], ("", "")))
-
-
-def _current_verdicts(claim_ids: list[int]) -> dict[int, tuple[str, str]]:
-    latest = {}
-    submitted = Verdict.objects.filter(claim_id__in=claim_ids, submitted_at__isnull=False)
-    for claim_id, rating, summary in submitted.order_by("claim_id", "submitted_at", "id").values_list(
-        "claim_id", "rating", "summary"
-    ):
-        latest[claim_id] = (rating, summary)  # later rows overwrite earlier ones: the latest wins
-    return latest
 
 
 def _export_row(row: tuple, verdict: tuple[str, str]) -> dict:

@@ -8,11 +8,20 @@ from django.contrib.auth import get_user_model
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from claims import workflow
-from claims.models import Article, Claim, ClaimEvent, ClaimMatch, ClaimStatus, MatchStatus, Review, Verdict
+from claims.models import (
+    Article,
+    BlindRating,
+    Claim,
+    ClaimEvent,
+    ClaimMatch,
+    ClaimStatus,
+    MatchStatus,
+    Verdict,
+)
 
 OPEN_STATUSES = (ClaimStatus.ASSIGNED, ClaimStatus.IN_PROGRESS, ClaimStatus.IN_REVIEW)
 
@@ -36,7 +45,7 @@ def claim_list_for_triage(*, article_id: int | None = None) -> QuerySet:
 
 def open_matches() -> QuerySet:
     """Suggested and linked matches, best first, with the earlier claims' submitted verdicts prefetched."""
-    verdicts = Verdict.objects.filter(submitted_at__isnull=False).order_by("-submitted_at", "-id")
+    verdicts = Verdict.objects.submitted().latest_first()
     return (
         ClaimMatch.objects.exclude(status=MatchStatus.REJECTED)
         .select_related("earlier_claim__article", "fact_check")
@@ -56,8 +65,13 @@ def claim_queue_for_user(*, user) -> QuerySet:
 
 
 def claim_list_for_review(*, user) -> QuerySet:
-    """Claims waiting for review whose current verdict someone else wrote."""
-    return claim_list(status=ClaimStatus.IN_REVIEW).exclude(verdicts__author=user, verdicts__submitted_at__isnull=False)
+    """Claims waiting for review whose current verdict someone else wrote (an earlier one may be theirs)."""
+    own = Verdict.objects.filter(pk=OuterRef("current_verdict_id"), author=user)
+    return (
+        claim_list(status=ClaimStatus.IN_REVIEW)
+        .annotate(current_verdict_id=Verdict.objects.current_subquery())
+        .exclude(Exists(own))
+    )
 
 
 def article_list(
@@ -167,12 +181,12 @@ def checker_workload() -> QuerySet:
 
 
 def agreement(*, since: dt.date | None = None) -> dict:
-    """Checker's proposed rating against the reviewer's independent one: raw agreement and Cohen's kappa."""
-    reviews = Review.objects.exclude(independent_rating="")
+    """Checker's proposed rating against the reviewer's blind one: raw agreement and Cohen's kappa."""
+    ratings = BlindRating.objects.exclude(rating="")  # skipped ones say nothing about agreement
     if since:
-        reviews = reviews.filter(created_at__date__gte=since)
-    # Counted by the database: a busy desk has tens of thousands of reviews, a few dozen pairs.
-    grouped = reviews.values_list("verdict__rating", "independent_rating").annotate(n=Count("id")).order_by()
+        ratings = ratings.filter(created_at__date__gte=since)
+    # Counted by the database: a busy desk has tens of thousands of ratings, a few dozen pairs.
+    grouped = ratings.values_list("verdict__rating", "rating").annotate(n=Count("id")).order_by()
     pairs = Counter({(proposed, independent): n for proposed, independent, n in grouped})
     return {"pairs": pairs.total(), **cohen_kappa(pairs)}
 

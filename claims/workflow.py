@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from claims.models import Claim, ClaimStatus
+from claims.models import BlindRating, Claim, ClaimStatus, Verdict
 
 EDITOR_GROUP = "Editor"
 CHECKER_GROUP = "Checker"
@@ -29,6 +29,10 @@ ROLE_PERMISSIONS = {
 }
 
 
+_UNSET = object()
+_LISTING = "listing"  # allowed_actions(): what forms to show, whichever service takes the action
+
+
 class WorkflowError(Exception):
     """An action the workflow refuses now (the claim's state forbids it); the message says why."""
 
@@ -39,16 +43,28 @@ class NotAllowed(WorkflowError):
 
 @dataclass(frozen=True)
 class Transition:
+    """One status change, with every guard it needs declared here (and checked by `check_transition`)."""
+
     action: str
     label: str
     source: ClaimStatus
     target: ClaimStatus
     permission: str
-    needs_comment: bool = False
+    needs_comment: bool = False  # a reason, recorded in the history
+    needs_assignee: bool = False  # a checker to give the claim to
+    needs_draft: bool = False  # the actor's own complete draft verdict
+    needs_verdict: bool = False  # a submitted verdict (the current one)
+    needs_blind_step: bool = False  # the reviewer rated the verdict blind, or chose to skip
     assignee_only: bool = False
-    four_eyes: bool = False
-    # Taken only inside a service that does the rest of the work (reusing a verdict creates one).
-    service_only: bool = False
+    four_eyes: bool = False  # never by the current verdict's author
+    # The service that takes this transition with the rest of its work (a review row, an
+    # assignment, a verdict); the generic action URL serves only transitions without one.
+    service: str = ""
+
+    @property
+    def generic(self) -> bool:
+        """Taken by a bare status change: no further input, no other row to write."""
+        return not (self.service or self.needs_comment)
 
 
 TRANSITIONS: dict[str, Transition] = {
@@ -57,7 +73,15 @@ TRANSITIONS: dict[str, Transition] = {
         Transition("keep", gettext_lazy("Keep"), ClaimStatus.DETECTED, ClaimStatus.TO_CHECK, "triage_claim"),
         Transition("dismiss", gettext_lazy("Dismiss"), ClaimStatus.DETECTED, ClaimStatus.DISMISSED, "triage_claim"),
         Transition("restore", gettext_lazy("Restore"), ClaimStatus.DISMISSED, ClaimStatus.TO_CHECK, "triage_claim"),
-        Transition("assign", gettext_lazy("Assign"), ClaimStatus.TO_CHECK, ClaimStatus.ASSIGNED, "assign_claim"),
+        Transition(
+            "assign",
+            gettext_lazy("Assign"),
+            ClaimStatus.TO_CHECK,
+            ClaimStatus.ASSIGNED,
+            "assign_claim",
+            needs_assignee=True,
+            service="claim_assign",
+        ),
         Transition(
             "start",
             gettext_lazy("Start checking"),
@@ -73,6 +97,8 @@ TRANSITIONS: dict[str, Transition] = {
             ClaimStatus.IN_REVIEW,
             "check_claim",
             assignee_only=True,
+            needs_draft=True,
+            service="verdict_submit",
         ),
         Transition(
             "send_back",
@@ -81,7 +107,10 @@ TRANSITIONS: dict[str, Transition] = {
             ClaimStatus.IN_PROGRESS,
             "review_verdict",
             needs_comment=True,
+            needs_verdict=True,
+            needs_blind_step=True,
             four_eyes=True,
+            service="review_submit",
         ),
         Transition(
             "approve",
@@ -89,7 +118,10 @@ TRANSITIONS: dict[str, Transition] = {
             ClaimStatus.IN_REVIEW,
             ClaimStatus.APPROVED,
             "review_verdict",
+            needs_verdict=True,
+            needs_blind_step=True,
             four_eyes=True,
+            service="review_submit",
         ),
         Transition(
             "reuse",
@@ -97,7 +129,7 @@ TRANSITIONS: dict[str, Transition] = {
             ClaimStatus.TO_CHECK,
             ClaimStatus.IN_REVIEW,
             "triage_claim",
-            service_only=True,
+            service="verdict_reuse",
         ),
         Transition(
             "reopen",
@@ -109,6 +141,9 @@ TRANSITIONS: dict[str, Transition] = {
         ),
     ]
 }
+
+# Bare status changes an editor makes while triaging (bulk forms, the triage API).
+TRIAGE_ACTIONS = [a for a, t in TRANSITIONS.items() if t.generic and t.permission == "triage_claim"]
 
 # Statuses in which a checker works on the claim (evidence, comments, draft verdict).
 WORKING_STATUSES = (ClaimStatus.ASSIGNED, ClaimStatus.IN_PROGRESS)
@@ -136,13 +171,32 @@ def is_assignee(user, claim: Claim) -> bool:
     return user.is_authenticated and claim.assignee_id == user.pk
 
 
+@dataclass(frozen=True)
+class Inputs:
+    """What a person supplies with an action; guards about the claim's own rows read the database."""
+
+    comment: str = ""
+    assignee: object = None
+
+
+# For listing what a person could do: their inputs are assumed given.
+ANY_INPUT = Inputs(comment="-", assignee=True)
+
+
 def check_transition(
-    *, claim: Claim, user, action: str, comment: str = "", verdict_author_id=None, internal: bool = False
+    *, claim: Claim, user, action: str, inputs: Inputs = Inputs(), service: str = "", verdict=_UNSET
 ) -> Transition:
-    """Return the transition if `user` may take `action` on `claim` now; raise WorkflowError if not."""
+    """Return the transition if `user` may take `action` on `claim` now; raise WorkflowError if not.
+
+    `service` names the caller when it is the service that does the transition's other work; a
+    transition with a service is refused to anyone else (the generic action URL, bulk triage).
+    `verdict` is the claim's current verdict when the caller already has it (else it is read here).
+    """
     transition = TRANSITIONS.get(action)
-    if transition is None or (transition.service_only and not internal):
+    if transition is None:
         raise WorkflowError(_("Unknown action “%(action)s”.") % {"action": action})
+    if transition.service and service not in (transition.service, _LISTING):
+        raise WorkflowError(_("“%(action)s” has its own form on the claim's page.") % {"action": transition.label})
     if claim.status != transition.source:
         raise WorkflowError(
             _("“%(action)s” is not possible: the claim is %(status)s, not %(source)s.")
@@ -156,26 +210,86 @@ def check_transition(
         raise NotAllowed(_("You do not have the role to %(action)s this claim.") % {"action": transition.label.lower()})
     if transition.assignee_only and not is_assignee(user, claim):
         raise NotAllowed(_("Only the checker assigned to this claim can do that."))
-    if transition.four_eyes and verdict_author_id == user.pk:
-        raise NotAllowed(_("A verdict must be reviewed by someone other than its author."))
-    if transition.needs_comment and not comment.strip():
-        raise WorkflowError(_("Please give a reason: it is recorded in the claim's history."))
+    _check_inputs(transition, inputs)
+    _check_verdict_guards(transition, claim, user, verdict)
     return transition
 
 
-def allowed_actions(*, claim: Claim, user, verdict_author_id=None) -> list[Transition]:
-    """The transitions `user` could take on `claim` now (a comment is assumed where needed)."""
+def _check_inputs(transition: Transition, inputs: Inputs) -> None:
+    if transition.needs_comment and not inputs.comment.strip():
+        raise WorkflowError(_("Please give a reason: it is recorded in the claim's history."))
+    if transition.needs_assignee and not inputs.assignee:
+        raise WorkflowError(_("Choose the checker to assign the claim to."))
+
+
+def _check_verdict_guards(transition: Transition, claim: Claim, user, verdict) -> None:
+    if transition.needs_draft and not _has_complete_draft(claim, user):
+        raise WorkflowError(_("Write the verdict (a rating and a summary) before submitting it for review."))
+    if not (transition.needs_verdict or transition.four_eyes or transition.needs_blind_step):
+        return
+    if verdict is _UNSET:
+        verdict = current_verdict(claim)
+    if verdict is None:
+        raise WorkflowError(_("There is no verdict waiting for review on this claim."))
+    if transition.four_eyes and verdict.author_id == user.pk:
+        raise NotAllowed(_("A verdict must be reviewed by someone other than its author."))
+    if transition.needs_blind_step and not has_rated_blind(verdict=verdict, user=user):
+        raise WorkflowError(
+            _("Record your own rating first (or choose to skip it): the proposed verdict is hidden until then.")
+        )
+
+
+def _has_complete_draft(claim: Claim, user) -> bool:
+    drafts = Verdict.objects.filter(claim=claim, author_id=user.pk, submitted_at__isnull=True)
+    return drafts.exclude(summary="").exists()
+
+
+def current_verdict(claim: Claim) -> Verdict | None:
+    """The claim's current verdict: its latest submitted one (see VerdictQuerySet)."""
+    return Verdict.objects.current_for(claim)
+
+
+def has_rated_blind(*, verdict: Verdict, user) -> bool:
+    return BlindRating.objects.filter(verdict=verdict, reviewer_id=user.pk).exists()
+
+
+def allowed_actions(*, claim: Claim, user, verdict=_UNSET) -> list[Transition]:
+    """The transitions `user` could take on `claim` now, given the inputs each form asks for."""
+    if verdict is _UNSET:
+        verdict = current_verdict(claim)
     allowed = []
     for action in TRANSITIONS:
         try:
             allowed.append(
                 check_transition(
-                    claim=claim, user=user, action=action, comment="-", verdict_author_id=verdict_author_id
+                    claim=claim, user=user, action=action, inputs=ANY_INPUT, service=_LISTING, verdict=verdict
                 )
             )
         except WorkflowError:
             continue
     return allowed
+
+
+def may_review(*, claim: Claim, user, verdict) -> bool:
+    """Is `user` a second person who may approve or send back `verdict` (blind step aside)?"""
+    return (
+        claim.status == ClaimStatus.IN_REVIEW
+        and verdict is not None
+        and has_role(user, "review_verdict")
+        and verdict.author_id != user.pk
+    )
+
+
+def is_blind_to(*, claim: Claim, user, verdict) -> bool:
+    """Must the proposed verdict stay hidden from `user`? Yes for a reviewer who has not rated it yet."""
+    return may_review(claim=claim, user=user, verdict=verdict) and not has_rated_blind(verdict=verdict, user=user)
+
+
+def check_can_rate_blind(*, claim: Claim, user, verdict) -> None:
+    if not may_review(claim=claim, user=user, verdict=verdict):
+        raise NotAllowed(_("Only a reviewer of this verdict (not its author) records a blind rating."))
+    if has_rated_blind(verdict=verdict, user=user):
+        raise WorkflowError(_("You have already recorded your rating for this verdict."))
 
 
 def check_can_work(*, claim: Claim, user) -> None:

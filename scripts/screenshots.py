@@ -67,7 +67,8 @@ def story() -> int:
     )
     second = claims[1]
     verification.verdict_submit(claim=second, actor=users["checker1"], rating="true", summary="Confirmé.")
-    verification.review_submit(claim=second, actor=users["editor2"], decision="approve", independent_rating="true")
+    verification.blind_rating_record(claim=second, actor=users["editor2"], rating="true")
+    verification.review_submit(claim=second, actor=users["editor2"], decision="approve")
     return first.pk
 
 

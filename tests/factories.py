@@ -1,9 +1,12 @@
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
-from claims.models import Article, Claim
+from claims.models import Article, Claim, ClaimStatus, Review, ReviewDecision, Verdict
 from claims.workflow import CHECKER_GROUP, EDITOR_GROUP
+
+WORKED_STATUSES = (ClaimStatus.ASSIGNED, ClaimStatus.IN_PROGRESS, ClaimStatus.IN_REVIEW)
 
 BODY = (
     "Le chômage a baissé de 2 % en 2023, selon l'INSEE.\n\n"
@@ -50,9 +53,27 @@ class ClaimFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Claim
+        skip_postgeneration_save = True
 
     article = factory.SubFactory(ArticleFactory)
     start = 0
     end = factory.LazyAttribute(lambda c: c.article.body.index(".") + 1)
     text = factory.LazyAttribute(lambda c: c.article.body[c.start : c.end])
     score = 0.8
+    status = ClaimStatus.DETECTED
+    # The database refuses a claim being worked on with nobody assigned: give it a checker.
+    assignee = factory.LazyAttribute(lambda c: checker("factory_checker") if c.status in WORKED_STATUSES else None)
+
+    @factory.post_generation
+    def verdict(self, create, extracted, **kwargs):
+        """A claim in review has a submitted verdict, an approved one a second person's approval, as
+        the database demands (PostgreSQL checks it when a test's transaction is checked or committed).
+        `verdict=False` skips it."""
+        if not create or extracted is False or self.status not in (ClaimStatus.IN_REVIEW, ClaimStatus.APPROVED):
+            return
+        author = self.assignee or checker("factory_checker")
+        made = Verdict.objects.create(
+            claim=self, rating="false", summary="Faux.", author=author, submitted_at=timezone.now()
+        )
+        if self.status == ClaimStatus.APPROVED:
+            Review.objects.create(verdict=made, reviewer=editor("factory_editor"), decision=ReviewDecision.APPROVE)

@@ -1,8 +1,10 @@
 """Explicit fields only: nothing reaches a model that a serializer does not name."""
 
 from django.contrib.auth import get_user_model
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from claims import workflow
 from claims.converters import MAX_ID
 from claims.models import (
     Article,
@@ -15,6 +17,8 @@ from claims.models import (
     ExportJob,
     FactCheck,
     Rating,
+    ReviewDecision,
+    Verdict,
 )
 
 
@@ -55,6 +59,42 @@ class ClaimSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = fields
+
+
+class CurrentVerdictSerializer(serializers.ModelSerializer):
+    author = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = Verdict
+        fields = ["id", "rating", "summary", "rationale", "author", "submitted_at"]
+        read_only_fields = fields
+
+
+class ClaimDetailSerializer(ClaimSerializer):
+    """One claim with its current verdict; null for a reviewer until they rate it blind or skip."""
+
+    verdict = serializers.SerializerMethodField()
+    blind = serializers.SerializerMethodField(help_text="True while the verdict is hidden from you")
+
+    class Meta(ClaimSerializer.Meta):
+        fields = [*ClaimSerializer.Meta.fields, "verdict", "blind"]
+        read_only_fields = fields
+
+    def _current(self, claim):
+        """(current verdict, blind?) read once per claim for both fields."""
+        cache = self.__dict__.setdefault("_current_cache", {})
+        if claim.pk not in cache:
+            verdict, user = workflow.current_verdict(claim), self.context["request"].user
+            cache[claim.pk] = (verdict, workflow.is_blind_to(claim=claim, user=user, verdict=verdict))
+        return cache[claim.pk]
+
+    @extend_schema_field(CurrentVerdictSerializer(allow_null=True))
+    def get_verdict(self, claim):
+        verdict, blind = self._current(claim)
+        return None if verdict is None or blind else CurrentVerdictSerializer(verdict).data
+
+    def get_blind(self, claim) -> bool:
+        return self._current(claim)[1]
 
 
 class EvidenceSerializer(serializers.ModelSerializer):
@@ -119,7 +159,7 @@ class ClaimFilterSerializer(serializers.Serializer):
 
 
 class TriageSerializer(serializers.Serializer):
-    action = serializers.ChoiceField(choices=["keep", "dismiss", "restore"])
+    action = serializers.ChoiceField(choices=workflow.TRIAGE_ACTIONS)
 
 
 class AssignSerializer(serializers.Serializer):
@@ -139,14 +179,19 @@ class VerdictSerializer(serializers.Serializer):
 
 
 class ReviewSerializer(serializers.Serializer):
-    decision = serializers.ChoiceField(choices=["approve", "send_back"])
+    decision = serializers.ChoiceField(choices=ReviewDecision.choices)
     comment = serializers.CharField(required=False, allow_blank=True, default="")
-    independent_rating = serializers.ChoiceField(choices=Rating.choices, required=False, allow_blank=True, default="")
 
     def validate(self, data):
         if data["decision"] == "send_back" and not data["comment"].strip():
             raise serializers.ValidationError({"comment": "Say what needs to change: the checker reads this."})
         return data
+
+
+class BlindRatingSerializer(serializers.Serializer):
+    rating = serializers.ChoiceField(
+        choices=Rating.choices, required=False, allow_blank=True, default="", help_text="Empty: skip the blind rating"
+    )
 
 
 class ReportQuerySerializer(serializers.Serializer):

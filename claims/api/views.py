@@ -120,13 +120,16 @@ class ClaimViewSet(viewsets.ReadOnlyModelViewSet):
         data.is_valid(raise_exception=True)
         return claim, data.validated_data
 
+    def get_serializer_class(self):
+        return s.ClaimSerializer if self.action == "list" else s.ClaimDetailSerializer
+
     def _claim(self, claim) -> Response:
         claim.refresh_from_db()
-        return Response(s.ClaimSerializer(claim).data)
+        return Response(s.ClaimDetailSerializer(claim, context=self.get_serializer_context()).data)
 
     @extend_schema(
         request=s.TriageSerializer,
-        responses={200: s.ClaimSerializer, 409: OpenApiResponse(description="Illegal transition")},
+        responses={200: s.ClaimDetailSerializer, 409: OpenApiResponse(description="Illegal transition")},
     )
     @action(detail=True, methods=["post"])
     def triage(self, request, pk=None):
@@ -134,7 +137,7 @@ class ClaimViewSet(viewsets.ReadOnlyModelViewSet):
         transitions.claim_transition(claim=claim, actor=request.user, action=data["action"])
         return self._claim(claim)
 
-    @extend_schema(request=s.AssignSerializer, responses={200: s.ClaimSerializer})
+    @extend_schema(request=s.AssignSerializer, responses={200: s.ClaimDetailSerializer})
     @action(detail=True, methods=["post"])
     def assign(self, request, pk=None):
         claim, data = self._act(request, s.AssignSerializer)
@@ -148,14 +151,22 @@ class ClaimViewSet(viewsets.ReadOnlyModelViewSet):
         evidence = verification.evidence_add(claim=claim, actor=request.user, **data)
         return Response(s.EvidenceSerializer(evidence).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=s.VerdictSerializer, responses={200: s.ClaimSerializer})
+    @extend_schema(request=s.VerdictSerializer, responses={200: s.ClaimDetailSerializer})
     @action(detail=True, methods=["post"])
     def verdict(self, request, pk=None):
         claim, data = self._act(request, s.VerdictSerializer)
         verification.verdict_submit(claim=claim, actor=request.user, **data)
         return self._claim(claim)
 
-    @extend_schema(request=s.ReviewSerializer, responses={200: s.ClaimSerializer})
+    @extend_schema(request=s.BlindRatingSerializer, responses={200: s.ClaimDetailSerializer})
+    @action(detail=True, methods=["post"], url_path="blind-rating")
+    def blind_rating(self, request, pk=None):
+        """Your own rating before you see the proposed verdict (empty to skip); then GET shows the verdict."""
+        claim, data = self._act(request, s.BlindRatingSerializer)
+        verification.blind_rating_record(claim=claim, actor=request.user, rating=data["rating"])
+        return self._claim(claim)
+
+    @extend_schema(request=s.ReviewSerializer, responses={200: s.ClaimDetailSerializer})
     @action(detail=True, methods=["post"])
     def review(self, request, pk=None):
         claim, data = self._act(request, s.ReviewSerializer)

@@ -5,6 +5,7 @@ from claims.models.history import ClaimEvent
 from claims.models.matching import ClaimMatch, FactCheck, MatchStatus
 from claims.models.verification import (
     Assignment,
+    BlindRating,
     Comment,
     Evidence,
     EvidenceStance,
@@ -17,6 +18,7 @@ from claims.models.verification import (
 __all__ = [
     "Article",
     "Assignment",
+    "BlindRating",
     "Claim",
     "ClaimEvent",
     "ClaimMatch",

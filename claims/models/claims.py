@@ -23,6 +23,31 @@ class ClaimOrigin(models.TextChoices):
     MANUAL = "manual", _("Added by a person")
 
 
+class ClaimQuerySet(models.QuerySet):
+    def untouched(self):
+        """The one definition of what re-extraction may replace: extracted claims nobody has worked on.
+
+        A claim with history (kept, commented, edited, linked), a wording, or that later claims were
+        matched to is the desk's work, and re-extraction keeps it.
+        """
+        from claims.models.history import ClaimEvent
+        from claims.models.matching import ClaimMatch, MatchStatus
+
+        return self.filter(
+            ~models.Exists(ClaimEvent.objects.filter(claim=models.OuterRef("pk"))),
+            ~models.Exists(
+                ClaimMatch.objects.filter(earlier_claim=models.OuterRef("pk")).exclude(status=MatchStatus.REJECTED)
+            ),
+            origin=ClaimOrigin.EXTRACTED,
+            status=ClaimStatus.DETECTED,
+            wording="",
+        )
+
+    def with_desk_work(self):
+        """Extracted claims that re-extraction must keep (the complement of `untouched`)."""
+        return self.filter(origin=ClaimOrigin.EXTRACTED).exclude(pk__in=self.untouched().values("pk"))
+
+
 class Claim(TimeStampedModel):
     article = models.ForeignKey(
         "claims.Article", verbose_name=_("article"), on_delete=models.CASCADE, related_name="claims"
@@ -60,6 +85,8 @@ class Claim(TimeStampedModel):
         related_name="+",
     )
 
+    objects = ClaimQuerySet.as_manager()
+
     class Meta:
         ordering = ["article_id", "start", "id"]
         verbose_name = _("claim")
@@ -77,6 +104,12 @@ class Claim(TimeStampedModel):
             models.CheckConstraint(
                 condition=models.Q(score__isnull=True) | models.Q(score__gte=0, score__lte=1),
                 name="claim_score_between_0_and_1",
+            ),
+            # A claim being checked or reviewed always has someone responsible for it.
+            models.CheckConstraint(
+                condition=~models.Q(status__in=["assigned", "in_progress", "in_review"])
+                | models.Q(assignee__isnull=False),
+                name="claim_worked_on_has_assignee",
             ),
             # Re-running extraction replaces claims; it never duplicates a span.
             models.UniqueConstraint(
@@ -121,7 +154,3 @@ class Claim(TimeStampedModel):
             and self.due_date < timezone.localdate()
             and self.status not in (ClaimStatus.APPROVED, ClaimStatus.DISMISSED)
         )
-
-    @property
-    def carries_human_work(self) -> bool:
-        return self.status != ClaimStatus.DETECTED or bool(self.wording)

@@ -10,6 +10,7 @@ class EventKind(models.TextChoices):
     ASSIGNED = "assigned", _("Assigned")
     EVIDENCE = "evidence", _("Evidence added")
     VERDICT = "verdict", _("Verdict")
+    BLIND_RATING = "blind", _("Blind rating")
     REVIEW = "review", _("Review")
     COMMENT = "comment", _("Comment")
     LINKED = "linked", _("Linked to an earlier check")

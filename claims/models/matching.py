@@ -111,7 +111,7 @@ class ClaimMatch(TimeStampedModel):
             return None
         verdicts = getattr(earlier, "submitted_verdicts", None)  # prefetched by selectors, newest first
         if verdicts is None:
-            verdicts = list(earlier.verdicts.filter(submitted_at__isnull=False).order_by("-submitted_at", "-id")[:1])
+            verdicts = list(earlier.verdicts.submitted().latest_first()[:1])
         return verdicts[0] if verdicts else None
 
     @property

@@ -87,6 +87,31 @@ class Evidence(TimeStampedModel):
         return self.title
 
 
+class VerdictQuerySet(models.QuerySet):
+    """The one definition of "the current verdict": a claim's latest submitted verdict."""
+
+    def submitted(self):
+        return self.filter(submitted_at__isnull=False)
+
+    def latest_first(self):
+        return self.order_by("-submitted_at", "-id")
+
+    def current_for(self, claim) -> "Verdict | None":
+        return self.submitted().filter(claim=claim).latest_first().select_related("author").first()
+
+    def current_subquery(self, field: str = "pk"):
+        """For annotating claims with a field of their current verdict (`OuterRef("pk")` is the claim)."""
+        return models.Subquery(self.submitted().filter(claim=models.OuterRef("pk")).latest_first().values(field)[:1])
+
+    def current_values_by_claim(self, claim_ids, *fields: str) -> dict[int, tuple]:
+        """{claim id: (fields of its current verdict)} for these claims, in one query."""
+        current = {}
+        rows = self.submitted().filter(claim_id__in=claim_ids).order_by("claim_id", "submitted_at", "id")
+        for claim_id, *values in rows.values_list("claim_id", *fields):
+            current[claim_id] = tuple(values)  # later rows overwrite earlier ones: the latest wins
+        return current
+
+
 class Verdict(TimeStampedModel):
     """A checker's proposed verdict. A draft until submitted; a claim may have several over time."""
 
@@ -98,6 +123,8 @@ class Verdict(TimeStampedModel):
         settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.PROTECT, related_name="+"
     )
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+
+    objects = VerdictQuerySet.as_manager()
 
     class Meta:
         ordering = ["claim_id", "created_at", "id"]
@@ -127,8 +154,6 @@ class Review(TimeStampedModel):
     )
     decision = models.CharField(_("decision"), max_length=10, choices=ReviewDecision)
     comment = models.TextField(_("comment"), blank=True)
-    # Recorded before the reviewer sees the proposed rating, to measure agreement.
-    independent_rating = models.CharField(_("independent rating"), max_length=14, choices=Rating, blank=True)
 
     class Meta:
         ordering = ["verdict_id", "created_at", "id"]
@@ -143,6 +168,36 @@ class Review(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.get_decision_display()} by {self.reviewer}"
+
+
+class BlindRating(TimeStampedModel):
+    """A reviewer's own rating of a claim, recorded before they see the proposed verdict (or skipped).
+
+    Until this row exists the reviewer sees nothing of the verdict; agreement figures compare
+    `rating` with the verdict's. An empty `rating` means the reviewer chose to skip.
+    """
+
+    verdict = models.ForeignKey("claims.Verdict", on_delete=models.CASCADE, related_name="blind_ratings")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("reviewer"), on_delete=models.PROTECT, related_name="+"
+    )
+    rating = models.CharField(_("independent rating"), max_length=14, choices=Rating, blank=True)
+
+    class Meta:
+        ordering = ["verdict_id", "created_at", "id"]
+        verbose_name = _("blind rating")
+        verbose_name_plural = _("blind ratings")
+        constraints = [
+            # One blind rating per reviewer and verdict: it cannot be redone after seeing the verdict.
+            models.UniqueConstraint(fields=["verdict", "reviewer"], name="blind_rating_once_per_reviewer"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reviewer}: {self.rating or '-'}"
+
+    @property
+    def skipped(self) -> bool:
+        return not self.rating
 
 
 class Comment(TimeStampedModel):

@@ -30,7 +30,7 @@ def claim_assign(*, claim: Claim, actor, assignee, due_date: dt.date | None = No
     workflow.check_can_assign(claim=claim, user=actor, assignee=assignee)
     with transaction.atomic():
         if claim.status == ClaimStatus.TO_CHECK:
-            claim_transition(claim=claim, actor=actor, action="assign")
+            claim_transition(claim=claim, actor=actor, action="assign", assignee=assignee, service="claim_assign")
         previous = claim.assignee
         assignment = Assignment.objects.create(
             claim=claim, assignee=assignee, assigned_by=actor, due_date=due_date, note=note

@@ -5,20 +5,11 @@ import logging
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import OperationalError, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from claims.models import (
-    Article,
-    Claim,
-    ClaimEvent,
-    ClaimMatch,
-    ClaimOrigin,
-    ClaimStatus,
-    ExtractionStatus,
-    MatchStatus,
-)
+from claims.models import Article, Claim, ExtractionStatus
 from claims.nlp import models as nlp_models
 from claims.nlp import scorer
 from claims.nlp.pipeline import Extraction, extract
@@ -96,20 +87,8 @@ def _store(article: Article, token: str, result: Extraction) -> None:
         if not finished:
             logger.info("Article %s was re-queued while extracting; result discarded", article.pk)
             return
-        # A claim with history (commented, edited, linked) or that later claims repeat is the
-        # desk's work: kept.
-        untouched = article.claims.filter(
-            ~Exists(ClaimEvent.objects.filter(claim=OuterRef("pk"))),
-            ~Exists(ClaimMatch.objects.filter(earlier_claim=OuterRef("pk")).exclude(status=MatchStatus.REJECTED)),
-            origin=ClaimOrigin.EXTRACTED,
-            status=ClaimStatus.DETECTED,
-            wording="",
-        )
-        kept_spans = set(
-            article.claims.filter(origin=ClaimOrigin.EXTRACTED)
-            .exclude(pk__in=untouched.values("pk"))
-            .values_list("start", "end")
-        )
+        untouched = article.claims.untouched()
+        kept_spans = set(article.claims.with_desk_work().values_list("start", "end"))
         untouched.delete()
         Claim.objects.bulk_create(
             [_claim_row(article, c, result.scorer_version) for c in result.claims if (c.start, c.end) not in kept_spans]
@@ -147,7 +126,7 @@ def article_reextract(*, article: Article, keep_human_work: bool = False) -> Non
     """Queue extraction again. Refused when claims carry human work, unless it is to be kept."""
     from claims.services.ingestion import article_queue_extraction
 
-    worked = article.claims.exclude(status=ClaimStatus.DETECTED, wording="").exclude(origin=ClaimOrigin.MANUAL)
+    worked = article.claims.with_desk_work()
     if worked.exists() and not keep_human_work:
         raise ExtractionRefused(
             _(

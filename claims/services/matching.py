@@ -281,7 +281,8 @@ def verdict_reuse(*, match: ClaimMatch, actor) -> Verdict:
             match_confirm(match=match, actor=actor)
         if claim.status == ClaimStatus.DETECTED:
             claim_transition(claim=claim, actor=actor, action="keep")  # reusing a verdict keeps the claim
-        claim_transition(claim=claim, actor=actor, action="reuse", internal=True)
+        # The editor who applies it answers for it until review, like a checker for their verdict.
+        claim_transition(claim=claim, actor=actor, action="reuse", assignee=actor, service="verdict_reuse")
         verdict = Verdict.objects.create(
             claim=claim,
             author=actor,

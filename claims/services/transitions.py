@@ -10,15 +10,27 @@ from claims.services.history import event_record
 
 
 def claim_transition(
-    *, claim: Claim, actor, action: str, comment: str = "", verdict_author_id=None, internal: bool = False
+    *, claim: Claim, actor, action: str, comment: str = "", assignee=None, service: str = "", verdict=None
 ) -> Claim:
-    """Move `claim` by `action`, or raise WorkflowError and change nothing."""
+    """Move `claim` by `action`, or raise WorkflowError and change nothing.
+
+    Only `service` (the name the workflow gives the service that does an action's other work)
+    may take an action that has one; everyone else gets the bare status changes.
+    """
     transition = workflow.check_transition(
-        claim=claim, user=actor, action=action, comment=comment, verdict_author_id=verdict_author_id, internal=internal
+        claim=claim,
+        user=actor,
+        action=action,
+        inputs=workflow.Inputs(comment=comment, assignee=assignee),
+        service=service,
+        **({"verdict": verdict} if verdict is not None else {}),
     )
+    fields = {"status": transition.target}
+    if assignee is not None:
+        fields["assignee"] = assignee
     with transaction.atomic():
         # Conditional: if someone moved the claim meanwhile, nothing changes.
-        moved = Claim.objects.filter(pk=claim.pk, status=transition.source).update(status=transition.target)
+        moved = Claim.objects.filter(pk=claim.pk, status=transition.source).update(**fields)
         if not moved:
             raise workflow.WorkflowError(_("Someone else changed this claim meanwhile. Reload the page."))
         event_record(
@@ -31,12 +43,14 @@ def claim_transition(
             changes={"action": action},
         )
     claim.status = transition.target
+    if assignee is not None:
+        claim.assignee = assignee
     return claim
 
 
 def claims_triage(*, claims: list[Claim], actor, action: str) -> list[Claim]:
     """Keep or dismiss many claims at once: all of them, or none if one is refused."""
-    if action not in ("keep", "dismiss", "restore"):
+    if action not in workflow.TRIAGE_ACTIONS:
         raise workflow.WorkflowError(_("Triage keeps, dismisses or restores claims."))
     with transaction.atomic():
         return [claim_transition(claim=claim, actor=actor, action=action) for claim in claims]

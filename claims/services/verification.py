@@ -5,7 +5,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from claims import workflow
-from claims.models import Claim, ClaimStatus, Comment, Evidence, Review, ReviewDecision, Verdict
+from claims.models import (
+    BlindRating,
+    Claim,
+    ClaimStatus,
+    Comment,
+    Evidence,
+    Rating,
+    Review,
+    ReviewDecision,
+    Verdict,
+)
 from claims.models.history import EventKind
 from claims.services.history import event_record
 from claims.services.transitions import claim_transition
@@ -60,7 +70,7 @@ def verdict_submit(*, claim: Claim, actor, rating: str, summary: str, rationale:
         raise workflow.WorkflowError(_("A verdict needs a summary."))
     with transaction.atomic():
         verdict = verdict_save_draft(claim=claim, actor=actor, rating=rating, summary=summary, rationale=rationale)
-        claim_transition(claim=claim, actor=actor, action="submit")
+        claim_transition(claim=claim, actor=actor, action="submit", service="verdict_submit")
         verdict.submitted_at = timezone.now()
         verdict.save(update_fields=["submitted_at", "updated_at"])
         event_record(
@@ -73,34 +83,38 @@ def verdict_submit(*, claim: Claim, actor, rating: str, summary: str, rationale:
     return verdict
 
 
-def review_submit(*, claim: Claim, actor, decision: str, comment: str = "", independent_rating: str = "") -> Review:
-    """Approve or send back the verdict under review (never one's own)."""
-    verdict = current_verdict(claim)
-    if verdict is None or claim.status != ClaimStatus.IN_REVIEW:
-        raise workflow.WorkflowError(_("There is no verdict waiting for review on this claim."))
+def blind_rating_record(*, claim: Claim, actor, rating: str = "") -> BlindRating:
+    """The reviewer's own rating of the claim before seeing the proposed one; an empty rating skips it."""
+    verdict = workflow.current_verdict(claim)
+    workflow.check_can_rate_blind(claim=claim, user=actor, verdict=verdict)
+    if rating and rating not in Rating.values:
+        raise workflow.WorkflowError(_("Choose a rating from the list."))
+    with transaction.atomic():
+        blind = BlindRating.objects.create(verdict=verdict, reviewer=actor, rating=rating)
+        # The history says that it happened, never what the rating was: others are still blind.
+        event_record(claim=claim, actor=actor, kind=EventKind.BLIND_RATING, changes={"skipped": not rating})
+    return blind
+
+
+def review_submit(*, claim: Claim, actor, decision: str, comment: str = "") -> Review:
+    """Approve or send back the verdict under review (never one's own, never before the blind step)."""
+    if decision not in ReviewDecision.values:
+        raise workflow.WorkflowError(_("Approve the verdict or send it back."))
+    verdict = workflow.current_verdict(claim)
     action = "approve" if decision == ReviewDecision.APPROVE else "send_back"
     with transaction.atomic():
-        claim_transition(claim=claim, actor=actor, action=action, comment=comment, verdict_author_id=verdict.author_id)
-        review = Review.objects.create(
-            verdict=verdict,
-            reviewer=actor,
-            decision=decision,
-            comment=comment,
-            independent_rating=independent_rating,
+        claim_transition(
+            claim=claim, actor=actor, action=action, comment=comment, service="review_submit", verdict=verdict
         )
+        review = Review.objects.create(verdict=verdict, reviewer=actor, decision=decision, comment=comment)
         event_record(
             claim=claim,
             actor=actor,
             kind=EventKind.REVIEW,
             message=comment,
-            changes={"decision": decision, "verdict": verdict.pk, "independent_rating": independent_rating},
+            changes={"decision": decision, "verdict": verdict.pk},
         )
     return review
-
-
-def current_verdict(claim: Claim) -> Verdict | None:
-    """The latest submitted verdict of the claim."""
-    return claim.verdicts.filter(submitted_at__isnull=False).order_by("-submitted_at", "-id").first()
 
 
 def _start_if_assigned(claim: Claim, actor) -> None:

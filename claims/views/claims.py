@@ -1,7 +1,7 @@
 """The claim page and every action on a claim. All changes go through services and the workflow."""
 
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -13,7 +13,6 @@ from claims.services import assignment, matching, transitions, verification
 from claims.views.access import desk_required, get_claim_for_user
 
 CONTEXT_CHARS = 400
-BLIND_KEY = "independent_ratings"
 
 
 @desk_required
@@ -22,15 +21,10 @@ def claim_detail(request, pk: int):
 
 
 def _render(request, claim, status: int = 200, **bound):
-    verdict = verification.current_verdict(claim)
-    draft = claim.verdicts.filter(author=request.user, submitted_at__isnull=True).first()
-    blind = request.session.get(BLIND_KEY, {}).get(str(claim.pk), "")
-    is_reviewer = (
-        claim.status == ClaimStatus.IN_REVIEW
-        and workflow.has_role(request.user, "review_verdict")
-        and verdict is not None
-        and verdict.author_id != request.user.pk
-    )
+    user = request.user
+    verdict = workflow.current_verdict(claim)
+    draft = claim.verdicts.filter(author=user, submitted_at__isnull=True).first()
+    blind = workflow.is_blind_to(claim=claim, user=user, verdict=verdict)
     body = claim.article.body
     context = {
         "claim": claim,
@@ -41,34 +35,32 @@ def _render(request, claim, status: int = 200, **bound):
         "comments": claim.comments.select_related("author"),
         "assignments": claim.assignments.select_related("assignee", "assigned_by"),
         "verdict": verdict,
-        "verdict_visible": verdict is not None and (not is_reviewer or blind or "reveal" in request.GET),
-        "is_reviewer": is_reviewer,
-        "independent_rating": blind,
-        "can_work": _allowed(workflow.check_can_work, claim, request.user),
-        "can_assign": _allowed(workflow.check_can_assign, claim, request.user),
-        "can_edit_wording": _allowed(workflow.check_can_edit_wording, claim, request.user),
-        "can_comment": _allowed(workflow.check_can_comment, claim, request.user),
+        # A reviewer who has not rated the verdict yet sees nothing of it, anywhere on the page.
+        "blind": blind,
+        "is_reviewer": workflow.may_review(claim=claim, user=user, verdict=verdict),
+        "my_blind_rating": verdict.blind_ratings.filter(reviewer=user).first() if verdict else None,
+        "can_work": _allowed(workflow.check_can_work, claim, user),
+        "can_assign": _allowed(workflow.check_can_assign, claim, user),
+        "can_edit_wording": _allowed(workflow.check_can_edit_wording, claim, user),
+        "can_comment": _allowed(workflow.check_can_comment, claim, user),
+        # Forms of their own: assign, submit, approve and send back (below); the rest are buttons.
         "actions": [
             t
-            for t in workflow.allowed_actions(
-                claim=claim, user=request.user, verdict_author_id=verdict.author_id if verdict else None
-            )
-            if t.action not in ("assign", "submit", "approve", "send_back")  # these have their own forms
+            for t in workflow.allowed_actions(claim=claim, user=user, verdict=verdict)
+            if t.generic or t.action == "reopen"
         ],
         "assign_form": bound.get("assign_form") or forms.AssignForm(initial={"due_date": claim.due_date}),
         "wording_form": bound.get("wording_form") or forms.WordingForm(initial={"wording": claim.display_text}),
         "evidence_form": bound.get("evidence_form") or forms.EvidenceForm(),
         "comment_form": bound.get("comment_form") or forms.CommentForm(),
         "verdict_form": bound.get("verdict_form")
-        or forms.VerdictForm(
-            initial=_verdict_initial(draft or (verdict if claim.assignee_id == request.user.pk else None))
-        ),
+        or forms.VerdictForm(initial=_verdict_initial(draft or (verdict if claim.assignee_id == user.pk else None))),
         "draft": draft,
-        "rating_form": forms.IndependentRatingForm(),
+        "rating_form": forms.BlindRatingForm(),
         "review_form": bound.get("review_form") or forms.ReviewForm(),
         "matches": matching.matches_for_claim(claim),
-        "can_link": workflow.is_editor(request.user),
-        "can_reuse": workflow.is_editor(request.user) and claim.status in (ClaimStatus.DETECTED, ClaimStatus.TO_CHECK),
+        "can_link": workflow.is_editor(user),
+        "can_reuse": workflow.is_editor(user) and claim.status in (ClaimStatus.DETECTED, ClaimStatus.TO_CHECK),
         "link_form": forms.LinkForm(),
     }
     return render(request, "claims/claim_detail.html", context, status=status)
@@ -98,11 +90,13 @@ def _back(request, claim):
 @desk_required
 @require_POST
 def claim_transition(request, pk: int, action: str):
+    """Bare status changes (keep, dismiss, restore, start); anything needing more has its own form."""
+    transition = workflow.TRANSITIONS.get(action)
+    if transition is None or not transition.generic:
+        raise Http404("No such action here")
     claim = get_claim_for_user(request, pk)
     try:
-        transitions.claim_transition(
-            claim=claim, actor=request.user, action=action, comment=request.POST.get("comment", "")
-        )
+        transitions.claim_transition(claim=claim, actor=request.user, action=action)
     except workflow.WorkflowError as error:
         if request.htmx:
             return HttpResponse(str(error), status=409)
@@ -112,6 +106,15 @@ def claim_transition(request, pk: int, action: str):
         return render(request, "claims/includes/triage_row.html", {"claim": claim, "done": True})
     messages.success(request, _("Claim %(id)s: %(status)s.") % {"id": claim.pk, "status": claim.get_status_display()})
     return _back(request, claim)
+
+
+@desk_required
+@require_POST
+def claim_reopen(request, pk: int):
+    def act(claim, data):
+        transitions.claim_transition(claim=claim, actor=request.user, action="reopen", comment=data["comment"])
+
+    return _form_action(request, pk, forms.ReasonForm, "reason_form", act, _("Claim reopened."))
 
 
 @desk_required
@@ -208,31 +211,19 @@ def claim_verdict(request, pk: int):
 
 @desk_required
 @require_POST
-def claim_independent_rating(request, pk: int):
-    """The reviewer's own rating, recorded before the proposed verdict is shown."""
-    claim = get_claim_for_user(request, pk)
-    form = forms.IndependentRatingForm(request.POST)
-    if form.is_valid():
-        ratings = request.session.get(BLIND_KEY, {})
-        ratings[str(claim.pk)] = form.cleaned_data["independent_rating"]
-        request.session[BLIND_KEY] = ratings
-    return redirect(claim)
+def claim_blind_rating(request, pk: int):
+    """The reviewer's own rating, recorded before the proposed verdict is shown (or skipped)."""
+
+    def act(claim, data):
+        verification.blind_rating_record(claim=claim, actor=request.user, rating=data["rating"])
+
+    return _form_action(request, pk, forms.BlindRatingForm, "rating_form", act)
 
 
 @desk_required
 @require_POST
 def claim_review(request, pk: int):
-    ratings = request.session.get(BLIND_KEY, {})
-
     def act(claim, data):
-        verification.review_submit(
-            claim=claim,
-            actor=request.user,
-            decision=data["decision"],
-            comment=data["comment"],
-            independent_rating=ratings.get(str(claim.pk), ""),
-        )
-        ratings.pop(str(claim.pk), None)
-        request.session[BLIND_KEY] = ratings
+        verification.review_submit(claim=claim, actor=request.user, decision=data["decision"], comment=data["comment"])
 
     return _form_action(request, pk, forms.ReviewForm, "review_form", act, _("Review recorded."))

@@ -6,14 +6,14 @@ from claims import workflow
 from claims.models import ClaimStatus
 from claims.services.assignment import claim_assign
 from claims.services.transitions import claim_transition
-from claims.services.verification import review_submit, verdict_submit
+from claims.services.verification import blind_rating_record, review_submit, verdict_submit
 from tests.factories import ClaimFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def _claim(status, assignee=None):
-    return ClaimFactory(status=status, assignee=assignee)
+    return ClaimFactory(status=status, **({"assignee": assignee} if assignee else {}))
 
 
 def _status(claim):
@@ -64,23 +64,27 @@ def _in_review(checker_user):
     return claim
 
 
-def test_a_second_editor_approves(checker_user, editor_user):
+def test_a_second_editor_approves_after_rating_blind(checker_user, editor_user):
     claim = _in_review(checker_user)
+    blind_rating_record(claim=claim, actor=editor_user, rating="mostly_false")
     review_submit(claim=claim, actor=editor_user, decision="approve")
     assert _status(claim) == ClaimStatus.APPROVED
 
 
 def test_a_reviewer_sends_back_with_a_comment(checker_user, editor_user):
     claim = _in_review(checker_user)
+    blind_rating_record(claim=claim, actor=editor_user)  # skipped
     review_submit(claim=claim, actor=editor_user, decision="send_back", comment="Source manquante")
     assert _status(claim) == ClaimStatus.IN_PROGRESS
 
 
-def test_an_editor_reopens_an_approved_claim_with_a_reason(editor_user):
-    claim = _claim(ClaimStatus.APPROVED)
+def test_an_editor_reopens_an_approved_claim_with_a_reason(checker_user, editor_user):
+    claim = _in_review(checker_user)
+    blind_rating_record(claim=claim, actor=editor_user)
+    review_submit(claim=claim, actor=editor_user, decision="approve")
     claim_transition(claim=claim, actor=editor_user, action="reopen", comment="Nouvelle donnée")
     assert _status(claim) == ClaimStatus.IN_PROGRESS
-    assert claim.events.get().message == "Nouvelle donnée"
+    assert claim.events.latest("id").message == "Nouvelle donnée"
 
 
 @pytest.mark.parametrize(

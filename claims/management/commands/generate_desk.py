@@ -20,7 +20,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from claims.models import Article, Assignment, Claim, ClaimEvent, Evidence, Review, Verdict
+from claims.models import Article, Assignment, BlindRating, Claim, ClaimEvent, Evidence, Review, Verdict
 from claims.models.articles import content_hash
 from claims.workflow import CHECKER_GROUP, EDITOR_GROUP
 
@@ -191,10 +191,13 @@ def _work(rng, claims, editors, checkers, batch) -> None:
     Assignment.objects.bulk_create(assignments, batch_size=batch)
     Evidence.objects.bulk_create(evidence, batch_size=batch)
     Verdict.objects.bulk_create(verdicts, batch_size=batch)
-    reviews = [
-        Review(verdict=v, reviewer=rng.choice(editors), decision="approve", independent_rating=rng.choice(RATINGS))
-        for v in verdicts
-        if v.claim.status == "approved"
-    ]
-    Review.objects.bulk_create(reviews, batch_size=batch)
+    approved = [v for v in verdicts if v.claim.status == "approved"]
+    reviewers = [rng.choice(editors) for _v in approved]
+    Review.objects.bulk_create(
+        [Review(verdict=v, reviewer=r, decision="approve") for v, r in zip(approved, reviewers, strict=True)],
+        batch_size=batch,
+    )
+    pairs = list(zip(approved, reviewers, strict=True))
+    blind = [BlindRating(verdict=v, reviewer=r, rating=rng.choice(RATINGS)) for v, r in pairs]
+    BlindRating.objects.bulk_create(blind, batch_size=batch)
     ClaimEvent.objects.bulk_create(events, batch_size=batch)

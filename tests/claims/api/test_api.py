@@ -55,6 +55,14 @@ def test_a_script_runs_the_whole_story_through_the_api(editor_user, second_edito
         )
         assert verdict.json()["status"] == "in_review"
 
+    # The reviewer sees nothing of the proposed verdict until they rate it blind (or skip).
+    hidden = reviewer.get(f"/api/claims/{first}/").json()
+    assert (hidden["blind"], hidden["verdict"]) == (True, None)
+    refused = reviewer.post(f"/api/claims/{first}/review/", {"decision": "approve"}, format="json")
+    assert refused.status_code == 409
+    rated = reviewer.post(f"/api/claims/{first}/blind-rating/", {"rating": "true"}, format="json").json()
+    assert (rated["blind"], rated["verdict"]["rating"]) == (False, "mostly_true")
+    reviewer.post(f"/api/claims/{second}/blind-rating/", {"rating": ""}, format="json")  # skipped
     approved = reviewer.post(f"/api/claims/{first}/review/", {"decision": "approve"}, format="json")
     assert approved.json()["status"] == "approved"
     sent_back = reviewer.post(

@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from claims.models import Article, Claim, ClaimStatus, ExportJob, Review, Verdict
+from claims.models import Article, BlindRating, Claim, ClaimStatus, ExportJob, Review, Verdict
 from tests.factories import ClaimFactory
 
 pytestmark = pytest.mark.django_db
@@ -13,7 +13,7 @@ EDITORS = {"editor", "superuser"}
 DESK = {"checker", "other_checker", "editor", "superuser"}
 
 
-def _claim(people, status):
+def _claim(people, status, blind_pending=False):
     claim = ClaimFactory(status=status, assignee=people["checker"] if status != ClaimStatus.DETECTED else None)
     if status in (ClaimStatus.IN_REVIEW, ClaimStatus.APPROVED):
         verdict = Verdict.objects.create(
@@ -21,6 +21,9 @@ def _claim(people, status):
         )
         if status == ClaimStatus.APPROVED:
             Review.objects.create(verdict=verdict, reviewer=people["editor"], decision="approve")
+        for role in EDITORS:  # the review case: editors have rated blind (the blind-rating case adds its own)
+            if status == ClaimStatus.IN_REVIEW and not blind_pending:
+                BlindRating.objects.create(verdict=verdict, reviewer=people[role], rating="false")
     return claim
 
 
@@ -75,6 +78,15 @@ CASES = [
         {"decision": "approve"},
         lambda c: c.status == ClaimStatus.APPROVED,
     ),
+    (
+        "blind rating",
+        EDITORS,
+        ClaimStatus.IN_REVIEW,
+        "post",
+        "/api/claims/{id}/blind-rating/",
+        {"rating": "mostly_false"},
+        lambda c: BlindRating.objects.filter(verdict__claim=c).exists(),
+    ),
     ("claimreview", EDITORS, ClaimStatus.APPROVED, "get", "/api/claims/{id}/claimreview/", None, None),
     ("report", EDITORS, ClaimStatus.APPROVED, "get", "/api/articles/{article}/report/?format=html", None, None),
     (
@@ -102,7 +114,7 @@ CASES = [
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c[0])
 def test_api_matrix(people, role, case):
     name, allowed, status, method, url, body, changed = case
-    claim = _claim(people, status)
+    claim = _claim(people, status, blind_pending=name == "blind rating")
     client = APIClient()
     if people[role] is not None:
         client.force_authenticate(people[role])

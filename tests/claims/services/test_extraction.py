@@ -131,8 +131,10 @@ def test_reextraction_keeps_a_detected_claim_someone_commented_on(editor_user, d
     article_extract(article_id=article.pk, token="t1")
     commented = article.claims.order_by("start").first()
     comment_add(claim=commented, actor=editor_user, body="À garder en tête")
-    with django_capture_on_commit_callbacks(execute=True):
+    with pytest.raises(ExtractionRefused):  # a comment is the desk's work: re-extract only keeping it
         article_reextract(article=article)
+    with django_capture_on_commit_callbacks(execute=True):
+        article_reextract(article=article, keep_human_work=True)
     article.refresh_from_db()
     assert article.extraction_status == "extracted", article.extraction_error
     assert article.claims.filter(pk=commented.pk).exists()
@@ -171,5 +173,5 @@ def test_reextraction_keeps_a_detected_claim_that_a_later_claim_repeats(
         claim=repeat.claims.create(text=earlier.text, start=0, end=len(earlier.text)), earlier_claim=earlier, score=0.9
     )
     with django_capture_on_commit_callbacks(execute=True):
-        article_reextract(article=article)
+        article_reextract(article=article, keep_human_work=True)
     assert ClaimMatch.objects.filter(pk=match.pk, earlier_claim=earlier).exists()

@@ -6,7 +6,7 @@ from django.utils import timezone
 from claims.exporters.claimreview_reader import ClaimReviewError
 from claims.models import ClaimEvent, ClaimMatch, ClaimStatus, FactCheck, MatchStatus, Review, Verdict
 from claims.services import matching
-from claims.services.verification import review_submit
+from claims.services.verification import blind_rating_record, review_submit
 from claims.workflow import NotAllowed, WorkflowError
 from tests.factories import ArticleFactory, ClaimFactory
 
@@ -109,8 +109,10 @@ def test_reusing_an_approved_verdict_proposes_it_for_review_with_four_eyes(
     event = ClaimEvent.objects.get(claim=repeat, kind="verdict")
     assert event.changes["reused_from"] == {"earlier_claim": earlier.pk}
     assert list(repeat.events.filter(kind="status").values_list("to_status", flat=True)) == ["to_check", "in_review"]
+    assert repeat.assignee == editor_user  # whoever applies it answers for it until review
     with pytest.raises(NotAllowed, match="someone other than its author"):
         review_submit(claim=repeat, actor=editor_user, decision="approve")
+    blind_rating_record(claim=repeat, actor=second_editor, rating="false")
     review_submit(claim=repeat, actor=second_editor, decision="approve")
     repeat.refresh_from_db()
     assert repeat.status == ClaimStatus.APPROVED

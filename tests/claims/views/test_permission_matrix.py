@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import pytest
 from django.urls import reverse
 
-from claims.models import Article, Claim, ClaimStatus, Verdict
+from claims.models import Article, BlindRating, Claim, ClaimStatus, Review, Verdict
 from tests.factories import ClaimFactory
 
 pytestmark = pytest.mark.django_db
@@ -29,6 +29,7 @@ class Case:
     method: str = "get"
     data: Callable = lambda people: {}
     changed: Callable = lambda claim, before: False  # (claim after, counts before) -> bool
+    rated_blind: bool = False  # editors have recorded their blind rating of the verdict
 
 
 def _claim_status(target):
@@ -126,6 +127,16 @@ POSTS = [
         "post",
         data=lambda p: {"decision": "approve"},
         changed=_claim_status(ClaimStatus.APPROVED),
+        rated_blind=True,
+    ),
+    Case(
+        "blind rating",
+        EDITORS,
+        lambda c: reverse("claims:claim-blind-rating", args=[c.pk]),
+        ClaimStatus.IN_REVIEW,
+        "post",
+        data=lambda p: {"rating": "mostly_false", "intent": "rate"},
+        changed=lambda claim, before: BlindRating.objects.filter(verdict__claim=claim).exists(),
     ),
     Case(
         "send back",
@@ -135,11 +146,12 @@ POSTS = [
         "post",
         data=lambda p: {"decision": "send_back", "comment": "Source ?"},
         changed=_claim_status(ClaimStatus.IN_PROGRESS),
+        rated_blind=True,
     ),
     Case(
         "reopen",
         EDITORS,
-        lambda c: reverse("claims:claim-transition", args=[c.pk, "reopen"]),
+        lambda c: reverse("claims:claim-reopen", args=[c.pk]),
         ClaimStatus.APPROVED,
         "post",
         data=lambda p: {"comment": "Nouvelle donnée"},
@@ -188,9 +200,14 @@ def _setup_claim(case: Case, people) -> Claim:
     if case.status in (ClaimStatus.IN_REVIEW, ClaimStatus.APPROVED):
         from django.utils import timezone
 
-        Verdict.objects.create(
+        verdict = Verdict.objects.create(
             claim=claim, rating="false", summary="Faux", author=people["author"], submitted_at=timezone.now()
         )
+        if case.status == ClaimStatus.APPROVED:
+            Review.objects.create(verdict=verdict, reviewer=people["editor"], decision="approve")
+        if case.rated_blind:
+            for role in EDITORS:
+                BlindRating.objects.create(verdict=verdict, reviewer=people[role], rating="false")
     claim.refresh_from_db()
     return claim
 

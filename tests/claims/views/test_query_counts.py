@@ -5,7 +5,7 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
-from claims.models import ClaimEvent, ClaimStatus, Review, Verdict
+from claims.models import BlindRating, ClaimEvent, ClaimStatus, Review, Verdict
 from tests.factories import ArticleFactory, ClaimFactory
 
 pytestmark = pytest.mark.django_db
@@ -45,9 +45,8 @@ def test_list_pages_do_not_grow_with_their_rows(
                 verdict = Verdict.objects.create(
                     claim=claim, rating="false", summary="x", author=checker_user, submitted_at=timezone.now()
                 )
-                Review.objects.create(
-                    verdict=verdict, reviewer=editor_user, decision="send_back", comment="?", independent_rating="false"
-                )
+                Review.objects.create(verdict=verdict, reviewer=editor_user, decision="send_back", comment="?")
+                BlindRating.objects.create(verdict=verdict, reviewer=editor_user, rating="false")
 
     add(2)
     few = _queries(client, reverse(url_name), django_assert_max_num_queries, 20)
@@ -83,7 +82,8 @@ def test_the_dashboard_reports_agreement_and_kappa(client, editor_user, checker_
         verdict = Verdict.objects.create(
             claim=claim, rating=rating, summary="x", author=checker_user, submitted_at=timezone.now()
         )
-        Review.objects.create(verdict=verdict, reviewer=editor_user, decision="approve", independent_rating=independent)
+        Review.objects.create(verdict=verdict, reviewer=editor_user, decision="approve")
+        BlindRating.objects.create(verdict=verdict, reviewer=editor_user, rating=independent)
     client.force_login(editor_user)
     agreement = client.get(reverse("claims:dashboard")).context["agreement"]
     # observed 3/4; expected (2*3 + 2*1)/16 = 0.5; kappa = (0.75 - 0.5) / 0.5
