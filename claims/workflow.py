@@ -160,7 +160,22 @@ def is_desk_member(user) -> bool:
 
 
 def is_editor(user) -> bool:
+    """Triage, link and reuse earlier checks, add missed claims, import fact-checks."""
     return has_role(user, "triage_claim")
+
+
+def can_submit_articles(user) -> bool:
+    return has_role(user, "manage_articles")
+
+
+def can_review(user) -> bool:
+    """Approve or send back verdicts (never one's own: see `may_review`)."""
+    return has_role(user, "review_verdict")
+
+
+def can_export(user) -> bool:
+    """Reports, ClaimReview and exports."""
+    return has_role(user, "export_reports")
 
 
 def is_checker(user) -> bool:
@@ -275,7 +290,7 @@ def may_review(*, claim: Claim, user, verdict) -> bool:
     return (
         claim.status == ClaimStatus.IN_REVIEW
         and verdict is not None
-        and has_role(user, "review_verdict")
+        and can_review(user)
         and verdict.author_id != user.pk
     )
 

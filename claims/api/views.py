@@ -19,7 +19,7 @@ from claims.services import assignment, transitions, verification
 from claims.services.exports import export_request
 from claims.services.ingestion import ArticleInput, article_ingest
 from claims.views import reports as report_views
-from claims.views.access import require_role
+from claims.views.access import require
 
 
 class IsDeskMember(permissions.BasePermission):
@@ -46,7 +46,7 @@ class ArticleViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, viewset
 
     @extend_schema(request=s.ArticleCreateSerializer, responses={201: s.ArticleCreatedSerializer})
     def create(self, request):
-        require_role(request, "manage_articles")
+        require(request, workflow.can_submit_articles)
         data = s.ArticleCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         result = article_ingest(data=ArticleInput(**data.validated_data), submitted_by=request.user)
@@ -56,7 +56,7 @@ class ArticleViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, viewset
     @extend_schema(responses={200: OpenApiTypes.OBJECT})
     @action(detail=True, methods=["get"])
     def claimreview(self, request, pk=None):
-        require_role(request, "export_reports")
+        require(request, workflow.can_export)
         article = self.get_object()
         data = reports.claim_reviews(
             article, language=_language(request), report_url=report_views.report_url(request, article)
@@ -69,7 +69,7 @@ class ArticleViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, viewset
     )
     @action(detail=True, methods=["get"])
     def report(self, request, pk=None):
-        require_role(request, "export_reports")
+        require(request, workflow.can_export)
         article = self.get_object()
         query = s.ReportQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
@@ -186,7 +186,7 @@ class ClaimViewSet(viewsets.ReadOnlyModelViewSet):
     )
     @action(detail=True, methods=["get"])
     def claimreview(self, request, pk=None):
-        require_role(request, "export_reports")
+        require(request, workflow.can_export)
         claim = self.get_object()
         data = reports.claim_review_for(
             claim, language=_language(request), report_url=report_views.report_url(request, claim.article)

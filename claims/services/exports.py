@@ -18,7 +18,7 @@ PROGRESS_EVERY = 5000
 
 
 def export_request(*, user, format: str, filters: dict) -> ExportJob:
-    if not workflow.has_role(user, "export_reports"):
+    if not workflow.can_export(user):
         raise workflow.NotAllowed(_("Only editors can export."))
     clean = {key: str(value) for key, value in filters.items() if key in FILTER_KEYS and value not in (None, "")}
     with transaction.atomic():

@@ -238,7 +238,7 @@ def claim_link(
 
 
 def _check_can_link(actor) -> None:
-    if not workflow.has_role(actor, "triage_claim"):
+    if not workflow.is_editor(actor):
         raise workflow.NotAllowed(_("Only editors can link or unlink claims."))
 
 
@@ -323,7 +323,7 @@ def factchecks_import(*, data: bytes, actor=None) -> LibraryImport:
     A file that cannot be read raises ClaimReviewError and saves nothing; reviews that cannot be
     read inside a readable file are listed in `problems` and skipped.
     """
-    if actor is not None and not workflow.has_role(actor, "triage_claim"):
+    if actor is not None and not workflow.is_editor(actor):
         raise workflow.NotAllowed(_("Only editors can import fact-checks."))
     if len(data) > MAX_LIBRARY_BYTES:
         raise claimreview_reader.ClaimReviewError(

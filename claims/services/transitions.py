@@ -72,7 +72,7 @@ def claim_edit_wording(*, claim: Claim, actor, wording: str) -> Claim:
 
 def claim_add_manual(*, article, actor, text: str, start: int | None = None) -> Claim:
     """A claim the extractor missed, selected by an editor: kept for checking, offsets exact."""
-    if not workflow.has_role(actor, "triage_claim"):
+    if not workflow.is_editor(actor):
         raise workflow.NotAllowed(_("Only editors can add claims."))
     text = text.strip()
     if not text:

@@ -23,9 +23,9 @@ def desk_required(view):
     return wrapped
 
 
-def require_role(request, permission: str) -> None:
-    """403 unless the user's role carries `permission` (pages and API alike)."""
-    if not workflow.has_role(request.user, permission):
+def require(request, allowed) -> None:
+    """403 unless `allowed(user)`, a role predicate of the workflow module (pages and API alike)."""
+    if not allowed(request.user):
         raise PermissionDenied("Your role does not allow this.")
 
 

@@ -14,7 +14,7 @@ from claims.services.ingestion import (
     article_input_from_upload,
     articles_import_bulk,
 )
-from claims.views.access import desk_required, get_article_for_user, require_role
+from claims.views.access import desk_required, get_article_for_user, require
 
 PAGE_SIZE = 25
 
@@ -42,7 +42,7 @@ def article_list(request):
 @desk_required
 @require_http_methods(["GET", "POST"])
 def article_create(request):
-    require_role(request, "manage_articles")
+    require(request, workflow.can_submit_articles)
     posted = request.method == "POST"
     form = ArticleSubmitForm(request.POST if posted else None, request.FILES if posted else None)
     if posted and getattr(request, "upload_errors", None):

@@ -13,7 +13,7 @@ from claims import forms, workflow
 from claims.exporters.claimreview_reader import ClaimReviewError
 from claims.models import Claim, ClaimMatch, FactCheck
 from claims.services import matching
-from claims.views.access import desk_required, get_claim_for_user, require_role
+from claims.views.access import desk_required, get_claim_for_user, require
 
 DECISIONS = {
     "confirm": (matching.match_confirm, gettext_lazy("Linked: the claims state the same thing.")),
@@ -96,7 +96,7 @@ def library(request):
 @desk_required
 @require_POST
 def library_import(request):
-    require_role(request, "triage_claim")
+    require(request, workflow.is_editor)
     form = forms.LibraryImportForm(request.POST, request.FILES)
     if not form.is_valid():
         refused = getattr(request, "upload_errors", [])  # set by the upload handler (type, size)

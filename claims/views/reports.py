@@ -13,11 +13,11 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from claims import forms, reports
+from claims import forms, reports, workflow
 from claims.exporters.tabular import csv_lines, jsonl_lines
 from claims.models import ExportJob, ExportStatus
 from claims.services.exports import export_request
-from claims.views.access import desk_required, get_article_for_user, get_claim_for_user, require_role
+from claims.views.access import desk_required, get_article_for_user, get_claim_for_user, require
 
 
 def report_language(request) -> str:
@@ -44,7 +44,7 @@ def report_context(request, article, language: str) -> dict:
 
 @desk_required
 def article_report(request, pk: int):
-    require_role(request, "export_reports")
+    require(request, workflow.can_export)
     article = get_article_for_user(request, pk)
     language = report_language(request)
     with translation.override(language):
@@ -53,7 +53,7 @@ def article_report(request, pk: int):
 
 @desk_required
 def article_report_pdf(request, pk: int):
-    require_role(request, "export_reports")
+    require(request, workflow.can_export)
     article = get_article_for_user(request, pk)
     language = report_language(request)
     return pdf_response(render_pdf(request, article, language), f"verification-{article.pk}-{language}.pdf")
@@ -82,7 +82,7 @@ def pdf_response(content: bytes, filename: str) -> HttpResponse:
 
 @desk_required
 def article_claimreview(request, pk: int):
-    require_role(request, "export_reports")
+    require(request, workflow.can_export)
     article = get_article_for_user(request, pk)
     language = report_language(request)
     data = reports.claim_reviews(article, language=language, report_url=report_url(request, article))
@@ -91,7 +91,7 @@ def article_claimreview(request, pk: int):
 
 @desk_required
 def claim_claimreview(request, pk: int):
-    require_role(request, "export_reports")
+    require(request, workflow.can_export)
     claim = get_claim_for_user(request, pk)
     language = report_language(request)
     data = reports.claim_review_for(claim, language=language, report_url=report_url(request, claim.article))
@@ -110,7 +110,7 @@ def _jsonld(data, filename: str) -> JsonResponse:
 
 @desk_required
 def export_list(request):
-    require_role(request, "export_reports")
+    require(request, workflow.can_export)
     form = forms.ExportForm(request.GET or None)
     jobs = ExportJob.objects.filter(requested_by=request.user)[:20]
     return render(request, "claims/export_list.html", {"form": form, "jobs": jobs})
@@ -119,7 +119,7 @@ def export_list(request):
 @desk_required
 def export_stream(request):
     """A direct download, streamed row by row: constant memory whatever the number of claims."""
-    require_role(request, "export_reports")
+    require(request, workflow.can_export)
     form = forms.ExportForm(request.GET)
     if not form.is_valid():
         return render(request, "claims/export_list.html", {"form": form, "jobs": []}, status=400)
@@ -135,7 +135,7 @@ def export_stream(request):
 @desk_required
 @require_POST
 def export_create(request):
-    require_role(request, "export_reports")
+    require(request, workflow.can_export)
     form = forms.ExportForm(request.POST)
     if not form.is_valid():
         return render(request, "claims/export_list.html", {"form": form, "jobs": []}, status=400)
@@ -145,7 +145,7 @@ def export_create(request):
 
 
 def _job_for_user(request, pk: int) -> ExportJob:
-    require_role(request, "export_reports")
+    require(request, workflow.can_export)
     return get_object_or_404(ExportJob, pk=pk, requested_by=request.user)
 
 

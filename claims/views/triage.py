@@ -9,14 +9,14 @@ from django.views.decorators.http import require_POST
 
 from claims import forms, selectors, workflow
 from claims.services import assignment, transitions
-from claims.views.access import desk_required, get_article_for_user, require_role
+from claims.views.access import desk_required, get_article_for_user, require
 
 PAGE_SIZE = 50
 
 
 @desk_required
 def triage_list(request):
-    require_role(request, "triage_claim")
+    require(request, workflow.is_editor)
     article_id = request.GET.get("article", "")
     article_id = int(article_id) if article_id.isdigit() and len(article_id) <= 18 else None
     claims = selectors.claim_list_for_triage(article_id=article_id)
@@ -29,7 +29,7 @@ def triage_list(request):
 @require_POST
 def triage_bulk(request):
     """Keep, dismiss, or keep and assign many claims at once: all of them or none."""
-    require_role(request, "triage_claim")
+    require(request, workflow.is_editor)
     form = forms.BulkTriageForm(request.POST, claims=selectors.claim_list_for_triage())
     if not form.is_valid():
         messages.error(request, _("Choose at least one claim and an action."))

@@ -1,0 +1,23 @@
+"""What the signed-in person may do, for the navigation and pages: asked of the workflow, once."""
+
+from django.utils.functional import SimpleLazyObject
+
+from claims import workflow
+
+
+def roles(request) -> dict:
+    user = request.user if hasattr(request, "user") else None
+
+    def compute() -> dict:
+        if user is None:
+            return {}
+        return {
+            "desk": workflow.is_desk_member(user),
+            "triage": workflow.is_editor(user),
+            "check": workflow.is_checker(user),
+            "review": workflow.can_review(user),
+            "export": workflow.can_export(user),
+            "submit": workflow.can_submit_articles(user),
+        }
+
+    return {"can": SimpleLazyObject(compute)}
