@@ -154,6 +154,7 @@ def test_the_whole_story_in_the_browser(open_page, live_server, desk, language):
         "evidence",
         "status",
         "verdict",
+        "blind",
         "status",
         "review",
     ]
