@@ -5,8 +5,18 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from claims.models import ClaimStatus, EvidenceStance, ExportFormat, ExtractionStatus, Rating, ReviewDecision
+from claims.people import display_name
 from claims.services.ingestion import ARTICLE_SUFFIXES, BULK_SUFFIXES, max_bytes
 from claims.workflow import CHECKER_GROUP
+
+
+class IsoDateInput(forms.DateInput):
+    """A browser date picker: its value must be ISO (2026-12-02), whatever the page's language."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 class ArticleSubmitForm(forms.Form):
@@ -48,18 +58,14 @@ class ArticleFilterForm(forms.Form):
     )
     outlet = forms.ChoiceField(label=_("Outlet"), required=False)
     date_from = forms.DateField(
-        label=_("Published from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Published from"), required=False, widget=IsoDateInput()
     )
-    date_to = forms.DateField(label=_("to"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("to"), required=False, widget=IsoDateInput())
 
     def __init__(self, *args, outlets=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [("", _("All")), *ExtractionStatus.choices]
         self.fields["outlet"].choices = [("", _("All")), *((o, o) for o in outlets)]
-
-
-class CommentRequiredForm(forms.Form):
-    comment = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
 class WordingForm(forms.Form):
@@ -79,13 +85,13 @@ def checker_queryset():
 
 class CheckerChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        return obj.get_full_name() or obj.get_username()
+        return display_name(obj)
 
 
 class AssignForm(forms.Form):
     assignee = CheckerChoiceField(label=_("Checker"), queryset=None, required=False, empty_label=_("Least loaded"))
-    due_date = forms.DateField(label=_("Due date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    due_date = forms.DateField(label=_("Due date"), required=False, widget=IsoDateInput())
+    note = forms.CharField(label=_("Note for the checker"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -114,7 +120,7 @@ class EvidenceForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=500)
     excerpt = forms.CharField(label=_("Excerpt"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
     stance = forms.ChoiceField(label=_("Stance"), choices=EvidenceStance.choices)
-    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    note = forms.CharField(label=_("Checker's note"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
 class CommentForm(forms.Form):
@@ -122,7 +128,8 @@ class CommentForm(forms.Form):
 
 
 class VerdictForm(forms.Form):
-    rating = forms.ChoiceField(label=_("Rating"), choices=Rating.choices)
+    # No rating is preselected: an unconsidered click must not record a verdict.
+    rating = forms.ChoiceField(label=_("Rating"), choices=[("", _("Choose a rating…")), *Rating.choices])
     summary = forms.CharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 3}))
     rationale = forms.CharField(label=_("Rationale"), widget=forms.Textarea(attrs={"rows": 6}), required=False)
 
@@ -162,8 +169,8 @@ class ExportForm(forms.Form):
     rating = forms.ChoiceField(label=_("Rating"), required=False, choices=[("", _("All")), *Rating.choices])
     article = forms.IntegerField(label=_("Article number"), required=False, min_value=1, max_value=10**18 - 1)
     checker = forms.CharField(label=_("Checker (username)"), required=False, max_length=150)
-    date_from = forms.DateField(label=_("Claims from"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("to"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(label=_("Claims from"), required=False, widget=IsoDateInput())
+    date_to = forms.DateField(label=_("to"), required=False, widget=IsoDateInput())
 
     def filters(self) -> dict:
         keys = ("status", "rating", "article", "checker", "date_from", "date_to")

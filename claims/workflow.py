@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from claims.models import BlindRating, Claim, ClaimStatus, Verdict
+from claims.people import display_name
 
 EDITOR_GROUP = "Editor"
 CHECKER_GROUP = "Checker"
@@ -328,7 +329,7 @@ def check_can_assign(*, claim: Claim, user, assignee=None) -> None:
             % {"status": claim.get_status_display().lower()}
         )
     if assignee is not None and not (assignee.is_active and assignee.has_perm("claims.check_claim")):
-        raise WorkflowError(_("%(user)s is not a checker.") % {"user": assignee.get_username()})
+        raise WorkflowError(_("%(user)s is not a checker.") % {"user": display_name(assignee)})
 
 
 def check_can_edit_wording(*, claim: Claim, user) -> None:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from claims import workflow
 from claims.models import Assignment, Claim, ClaimStatus
 from claims.models.history import EventKind
+from claims.people import display_name
 from claims.services.history import event_record
 from claims.services.transitions import claim_transition
 
@@ -68,7 +69,7 @@ def _notify(assignment: Assignment) -> None:
         return
     claim = assignment.claim
     lines = [
-        _("A claim was assigned to you by %(editor)s:") % {"editor": assignment.assigned_by.get_username()},
+        _("A claim was assigned to you by %(editor)s:") % {"editor": display_name(assignment.assigned_by)},
         "",
         f"« {claim.display_text} »",
         "",

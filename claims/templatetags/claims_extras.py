@@ -1,14 +1,22 @@
 from django import template
 from django.utils.translation import gettext_lazy as _
 
+from claims.people import display_name
+
 register = template.Library()
+
+
+@register.filter
+def person(user) -> str:
+    """{{ claim.assignee|person }}: the full name, else the username."""
+    return display_name(user)
 
 
 @register.filter
 def shade(score) -> str:
     """A CSS class from 0 to 9 for a score from 0 to 1 (classes, not inline styles, for the CSP)."""
-    if score is None:
-        return "shade-9"
+    if score is None:  # added by a person: no score
+        return "shade-none"
     return f"shade-{min(9, max(0, int(float(score) * 10)))}"
 
 

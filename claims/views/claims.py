@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from claims import forms, workflow
 from claims.models import ClaimStatus
+from claims.people import display_name
 from claims.services import assignment, matching, transitions, verification
 from claims.views.access import desk_required, get_claim_for_user
 
@@ -49,7 +50,8 @@ def _render(request, claim, status: int = 200, **bound):
             for t in workflow.allowed_actions(claim=claim, user=user, verdict=verdict)
             if t.generic or t.action == "reopen"
         ],
-        "assign_form": bound.get("assign_form") or forms.AssignForm(initial={"due_date": claim.due_date}),
+        "assign_form": bound.get("assign_form")
+        or forms.AssignForm(initial={"assignee": claim.assignee_id, "due_date": claim.due_date}),
         "wording_form": bound.get("wording_form") or forms.WordingForm(initial={"wording": claim.display_text}),
         "evidence_form": bound.get("evidence_form") or forms.EvidenceForm(),
         "comment_form": bound.get("comment_form") or forms.CommentForm(),
@@ -137,7 +139,7 @@ def claim_assign(request, pk: int):
     except workflow.WorkflowError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, _("Assigned to %(user)s.") % {"user": done.assignee.get_username()})
+        messages.success(request, _("Assigned to %(user)s.") % {"user": display_name(done.assignee)})
     return _back(request, claim)
 
 

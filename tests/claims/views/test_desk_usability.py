@@ -1,0 +1,56 @@
+"""What a person trips on in their first hour at the desk (issue "The desk a newsroom works in all day")."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from claims.forms import VerdictForm
+from claims.models import ClaimStatus
+from claims.templatetags.claims_extras import shade
+from tests.factories import ClaimFactory
+from tests.helpers import ROOT
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_article_page_shades_claims_darker_as_their_score_rises():
+    css = (ROOT / "static" / "claims" / "app.css").read_text(encoding="utf-8")
+    rules = re.findall(r"mark\.claim\.shade-(\d) \{ background: rgba\([^)]*, ([\d.]+)\)", css)
+    alpha = {int(n): float(a) for n, a in rules}
+    assert sorted(alpha) == list(range(10))
+    assert [alpha[n] for n in range(10)] == sorted(alpha[n] for n in range(10))
+    assert shade(0.95) == "shade-9" and shade(0.05) == "shade-0" and shade(None) == "shade-none"
+
+
+def test_reassigning_shows_the_current_checker_and_an_iso_due_date(client, editor_user, checker_user):
+    import datetime as dt
+
+    checker_user.first_name, checker_user.last_name = "Chloé", "Durand"
+    checker_user.save()
+    claim = ClaimFactory(status=ClaimStatus.ASSIGNED, assignee=checker_user, due_date=dt.date(2026, 12, 2))
+    client.force_login(editor_user)
+    page = client.get(claim.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert 'value="2026-12-02"' in page  # what <input type=date> accepts, whatever the language
+    assert re.search(rf'<option value="{checker_user.pk}" selected>Chloé Durand</option>', page)
+    response = client.post(
+        reverse("claims:claim-assign", args=[claim.pk]),
+        {"assignee": checker_user.pk, "due_date": "2026-12-02", "note": "Relancer l'ambassade"},
+        follow=True,
+    )
+    assert "Chloé Durand" in response.content.decode() and "checker" not in str(list(response.context["messages"]))
+    claim.refresh_from_db()
+    assert (claim.assignee, claim.due_date) == (checker_user, dt.date(2026, 12, 2))
+
+
+def test_no_rating_is_preselected_and_a_verdict_without_one_is_refused():
+    form = VerdictForm()
+    assert form.fields["rating"].choices[0][0] == ""
+    assert 'selected' not in str(form["rating"]).split("</option>")[1]
+    assert VerdictForm({"rating": "", "summary": "Faux."}).is_valid() is False
+
+
+def test_the_assignment_note_and_the_evidence_note_have_different_labels():
+    from claims.forms import AssignForm, EvidenceForm
+
+    assert AssignForm().fields["note"].label != EvidenceForm().fields["note"].label
