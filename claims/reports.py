@@ -4,7 +4,7 @@ import itertools
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 from django.utils import translation
 
 from claims.exporters.claimreview import ReviewedClaim, claim_review
@@ -50,6 +50,17 @@ class ReportClaim:
     def conclusion(self) -> Verdict | None:
         """Only an approved verdict is a conclusion; anything else is pending."""
         return self.verdict if self.approved is not None else None
+
+
+def untriaged_and_dismissed(article: Article) -> dict:
+    """The article's sentences that are not in the report: not yet triaged, and dismissed."""
+    counts = dict(
+        article.claims.filter(status__in=[ClaimStatus.DETECTED, ClaimStatus.DISMISSED])
+        .values_list("status")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {"untriaged": counts.get(ClaimStatus.DETECTED, 0), "dismissed": counts.get(ClaimStatus.DISMISSED, 0)}
 
 
 def report_claims(article: Article) -> list[ReportClaim]:

@@ -12,7 +12,8 @@ def event_record(
     from_status: str = "",
     to_status: str = "",
 ) -> ClaimEvent:
-    return ClaimEvent.objects.create(
+    """Record what happened to `claim`; the claim's `updated_at` moves with its history."""
+    event = ClaimEvent.objects.create(
         claim=claim,
         actor=actor if actor is not None and actor.is_authenticated else None,
         kind=kind,
@@ -21,3 +22,6 @@ def event_record(
         from_status=from_status,
         to_status=to_status,
     )
+    Claim.objects.filter(pk=claim.pk).update(updated_at=event.created_at)
+    claim.updated_at = event.created_at
+    return event

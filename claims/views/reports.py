@@ -36,7 +36,7 @@ def report_context(request, article, language: str) -> dict:
         "article": article,
         "items": items,
         "language": language,
-        "others": article.claims.exclude(status__in=reports.REPORTED).count(),
+        **reports.untriaged_and_dismissed(article),
         "jsonld": json.dumps(reviews, ensure_ascii=False).replace("</", "<\\/"),
         "organisation": settings.FACTCHECK_ORGANISATION_NAME,
     }

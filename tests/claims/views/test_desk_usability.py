@@ -54,3 +54,29 @@ def test_the_assignment_note_and_the_evidence_note_have_different_labels():
     from claims.forms import AssignForm, EvidenceForm
 
     assert AssignForm().fields["note"].label != EvidenceForm().fields["note"].label
+
+
+def test_a_claim_s_updated_at_moves_whenever_its_history_does(editor_user):
+    import datetime as dt
+
+    from claims.models import Claim
+    from claims.services.transitions import claim_transition
+
+    claim = ClaimFactory()
+    Claim.objects.filter(pk=claim.pk).update(updated_at=dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
+    claim_transition(claim=claim, actor=editor_user, action="keep")
+    assert Claim.objects.get(pk=claim.pk).updated_at.year > 2020
+
+
+def test_the_report_tells_untriaged_sentences_from_dismissed_ones(client, editor_user):
+    from tests.factories import ArticleFactory
+
+    sentences = ["Le chômage a baissé de 2 %.", "La dette atteint 110 %.", "Les prix ont monté de 5 %."]
+    article = ArticleFactory(body=" ".join(sentences))
+    for sentence, status in zip(sentences, [ClaimStatus.DISMISSED, ClaimStatus.DETECTED, ClaimStatus.DETECTED], strict=True):
+        start = article.body.index(sentence)
+        ClaimFactory(article=article, start=start, end=start + len(sentence), text=sentence, status=status)
+    client.force_login(editor_user)
+    page = client.get(reverse("claims:article-report", args=[article.pk]) + "?lang=en").content.decode()
+    assert "1 other sentence was not kept for checking." in page
+    assert "2 detected sentences have not been triaged yet." in page
