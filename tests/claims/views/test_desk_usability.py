@@ -73,7 +73,8 @@ def test_the_report_tells_untriaged_sentences_from_dismissed_ones(client, editor
 
     sentences = ["Le chômage a baissé de 2 %.", "La dette atteint 110 %.", "Les prix ont monté de 5 %."]
     article = ArticleFactory(body=" ".join(sentences))
-    for sentence, status in zip(sentences, [ClaimStatus.DISMISSED, ClaimStatus.DETECTED, ClaimStatus.DETECTED], strict=True):
+    statuses = [ClaimStatus.DISMISSED, ClaimStatus.DETECTED, ClaimStatus.DETECTED]
+    for sentence, status in zip(sentences, statuses, strict=True):
         start = article.body.index(sentence)
         ClaimFactory(article=article, start=start, end=start + len(sentence), text=sentence, status=status)
     client.force_login(editor_user)
