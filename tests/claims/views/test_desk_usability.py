@@ -81,3 +81,27 @@ def test_the_report_tells_untriaged_sentences_from_dismissed_ones(client, editor
     page = client.get(reverse("claims:article-report", args=[article.pk]) + "?lang=en").content.decode()
     assert "1 other sentence was not kept for checking." in page
     assert "2 detected sentences have not been triaged yet." in page
+
+
+def test_a_page_outside_one_s_role_explains_itself_in_the_desk_s_look(client, checker_user):
+    client.force_login(checker_user)
+    response = client.get(reverse("claims:triage"), HTTP_ACCEPT_LANGUAGE="fr")
+    page = response.content.decode()
+    assert response.status_code == 403
+    assert 'href="/static/claims/app.css"' in page or "app." in page  # the desk's stylesheet
+    assert reverse("claims:queue") in page  # a way back
+    assert "403 Forbidden" not in page
+
+
+def test_a_missing_claim_gets_a_styled_page_with_a_way_back(client, checker_user):
+    client.force_login(checker_user)
+    response = client.get("/claims/999999/")
+    assert response.status_code == 404
+    assert reverse("claims:dashboard") in response.content.decode()
+
+
+def test_a_server_error_gets_a_styled_page(client):
+    from django.template.loader import render_to_string
+
+    page = render_to_string("500.html")  # rendered with no request, as Django's handler does
+    assert "app." in page and "Factcheck" in page
