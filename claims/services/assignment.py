@@ -46,6 +46,7 @@ def claim_assign(*, claim: Claim, actor, assignee, due_date: dt.date | None = No
             changes={
                 "assignee": [previous.get_username() if previous else None, assignee.get_username()],
                 "due_date": due_date.isoformat() if due_date else None,
+                "assignee_name": display_name(assignee),
             },
         )
         transaction.on_commit(lambda: _notify(assignment))

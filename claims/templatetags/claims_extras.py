@@ -66,3 +66,25 @@ def status_label(code) -> str:
         return str(ClaimStatus(code).label)
     except ValueError:
         return code or "—"
+
+
+def _label(choices, code) -> str:
+    try:
+        return str(choices(code).label)
+    except ValueError:
+        return code or "—"
+
+
+@register.filter
+def rating_label(code) -> str:
+    """"mostly_true" → "Plutôt vrai" / "Mostly true": codes never reach people."""
+    from claims.models import Rating
+
+    return _label(Rating, code)
+
+
+@register.filter
+def decision_label(code) -> str:
+    from claims.models import ReviewDecision
+
+    return _label(ReviewDecision, code)

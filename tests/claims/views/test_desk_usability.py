@@ -105,3 +105,21 @@ def test_a_server_error_gets_a_styled_page(client):
 
     page = render_to_string("500.html")  # rendered with no request, as Django's handler does
     assert "app." in page and "Factcheck" in page
+
+
+def test_the_timeline_shows_labels_not_codes(client, checker_user, editor_user):
+    from claims.services import verification
+
+    checker_user.first_name, checker_user.last_name = "Chloé", "Durand"
+    checker_user.save()
+    claim = ClaimFactory(status=ClaimStatus.TO_CHECK)
+    from claims.services.assignment import claim_assign
+
+    claim_assign(claim=claim, actor=editor_user, assignee=checker_user)
+    verification.verdict_submit(claim=claim, actor=checker_user, rating="mostly_true", summary="Plutôt.")
+    verification.blind_rating_record(claim=claim, actor=editor_user, rating="true")
+    verification.review_submit(claim=claim, actor=editor_user, decision="approve")
+    client.force_login(editor_user)
+    timeline = client.get(claim.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode().split('id="timeline"')[1]
+    assert "Mostly true" in timeline and "Approve" in timeline and "Chloé Durand" in timeline
+    assert not re.search(r"\bmostly_true\b|<br>approve\b|\bchecker\b", timeline)
