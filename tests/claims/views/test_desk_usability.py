@@ -120,6 +120,7 @@ def test_the_timeline_shows_labels_not_codes(client, checker_user, editor_user):
     verification.blind_rating_record(claim=claim, actor=editor_user, rating="true")
     verification.review_submit(claim=claim, actor=editor_user, decision="approve")
     client.force_login(editor_user)
-    timeline = client.get(claim.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode().split('id="timeline"')[1]
+    page = client.get(claim.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    timeline = page.split('id="timeline"')[1]
     assert "Mostly true" in timeline and "Approve" in timeline and "Chloé Durand" in timeline
     assert not re.search(r"\bmostly_true\b|<br>approve\b|\bchecker\b", timeline)
