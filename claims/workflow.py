@@ -74,6 +74,11 @@ TRANSITIONS: dict[str, Transition] = {
         Transition("keep", gettext_lazy("Keep"), ClaimStatus.DETECTED, ClaimStatus.TO_CHECK, "triage_claim"),
         Transition("dismiss", gettext_lazy("Dismiss"), ClaimStatus.DETECTED, ClaimStatus.DISMISSED, "triage_claim"),
         Transition("restore", gettext_lazy("Restore"), ClaimStatus.DISMISSED, ClaimStatus.TO_CHECK, "triage_claim"),
+        # Undo a triage decision taken by mistake (until the claim is assigned).
+        Transition("unkeep", gettext_lazy("Undo keep"), ClaimStatus.TO_CHECK, ClaimStatus.DETECTED, "triage_claim"),
+        Transition(
+            "undismiss", gettext_lazy("Undo dismiss"), ClaimStatus.DISMISSED, ClaimStatus.DETECTED, "triage_claim"
+        ),
         Transition(
             "assign",
             gettext_lazy("Assign"),

@@ -92,7 +92,7 @@ def _back(request, claim):
 @desk_required
 @require_POST
 def claim_transition(request, pk: int, action: str):
-    """Bare status changes (keep, dismiss, restore, start); anything needing more has its own form."""
+    """Bare status changes (keep, dismiss, restore, their undos, start); anything needing more has its own form."""
     transition = workflow.TRANSITIONS.get(action)
     if transition is None or not transition.generic:
         raise Http404("No such action here")
@@ -105,7 +105,8 @@ def claim_transition(request, pk: int, action: str):
         messages.error(request, str(error))
         return _back(request, claim)
     if request.htmx:
-        return render(request, "claims/includes/triage_row.html", {"claim": claim, "done": True})
+        done = claim.status != ClaimStatus.DETECTED  # an undo puts the row back to decide
+        return render(request, "claims/includes/triage_row.html", {"claim": claim, "done": done})
     messages.success(request, _("Claim %(id)s: %(status)s.") % {"id": claim.pk, "status": claim.get_status_display()})
     return _back(request, claim)
 

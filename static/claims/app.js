@@ -2,33 +2,44 @@
 (function () {
   "use strict";
 
-  // Triage: j/k move, a keeps, d dismisses, x selects the current row.
+  // Triage: j/k move, a keeps, d dismisses, u undoes, x selects the current row.
+  // The cursor walks the rows still to decide; a decided row stays visible with its undo button.
   function triageKeys() {
-    var rows = Array.prototype.slice.call(document.querySelectorAll("[data-triage-row]"));
-    if (!rows.length) return;
+    if (!document.querySelector("[data-triage-row]")) return;
     var current = 0;
+    function open() { return Array.prototype.slice.call(document.querySelectorAll("[data-triage-row]:not([data-done])")); }
+    function all() { return Array.prototype.slice.call(document.querySelectorAll("[data-triage-row]")); }
     function focus(i) {
-      rows = Array.prototype.slice.call(document.querySelectorAll("[data-triage-row]"));
+      var rows = open();
+      all().forEach(function (r) { r.classList.remove("current"); });
       if (!rows.length) return;
       current = Math.max(0, Math.min(i, rows.length - 1));
-      rows.forEach(function (r) { r.classList.remove("current"); });
       rows[current].classList.add("current");
       rows[current].scrollIntoView({ block: "nearest" });
     }
+    function press(row, action) {
+      var button = row && row.querySelector("[data-action=" + action + "]");
+      if (button) button.click();
+    }
+    var lastDecided = null;
     focus(0);
     document.addEventListener("keydown", function (event) {
       var tag = (event.target.tagName || "").toLowerCase();
       if (tag === "input" || tag === "textarea" || tag === "select" || event.ctrlKey || event.metaKey || event.altKey) return;
-      var row = rows[current];
+      var row = open()[current];
       if (event.key === "j") focus(current + 1);
       else if (event.key === "k") focus(current - 1);
-      else if (event.key === "a" && row) row.querySelector("[data-action=keep]").click();
-      else if (event.key === "d" && row) row.querySelector("[data-action=dismiss]").click();
-      else if (event.key === "x" && row) { var box = row.querySelector("input[type=checkbox]"); box.checked = !box.checked; }
+      else if ((event.key === "a" || event.key === "d") && row) {
+        lastDecided = row.id;
+        press(row, event.key === "a" ? "keep" : "dismiss");
+      }
+      else if (event.key === "u" && lastDecided) press(document.getElementById(lastDecided), "undo");
+      else if (event.key === "x" && row) { var box = row.querySelector("input[type=checkbox]"); if (box) box.checked = !box.checked; }
       else return;
       event.preventDefault();
     });
-    document.body.addEventListener("htmx:afterSwap", function () { focus(current); });
+    // A decided (or undone) row is swapped in place: keep the cursor on the next row to decide.
+    document.body.addEventListener("htmx:load", function () { focus(current); });
   }
 
   // Adding a claim: the selection in the article's text gives the exact text and its offset.

@@ -1,6 +1,7 @@
 """A repeated claim in the browser: triage shows it was checked before, the editor reuses the verdict."""
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
 
 from claims.models import ClaimMatch, ClaimStatus, MatchStatus, Review, Verdict
@@ -17,11 +18,16 @@ def repeated(transactional_db):
     people = {"editor": editor("editor1"), "editor2": editor("editor2"), "checker": checker("checker1")}
     original = article_ingest(data=ArticleInput(body=sample_text())).article  # extracted in-process
     blinken = original.claims.get(text__startswith="Le secrétaire d’État Tony Blinken")
-    type(blinken).objects.filter(pk=blinken.pk).update(status=ClaimStatus.APPROVED)
-    verdict = Verdict.objects.create(
-        claim=blinken, rating="true", summary="Voyage confirmé.", author=people["checker"], submitted_at=timezone.now()
-    )
-    Review.objects.create(verdict=verdict, reviewer=people["editor2"], decision="approve")
+    with transaction.atomic():  # PostgreSQL checks at commit that an approved claim has its approved verdict
+        type(blinken).objects.filter(pk=blinken.pk).update(status=ClaimStatus.APPROVED, assignee=people["checker"])
+        verdict = Verdict.objects.create(
+            claim=blinken,
+            rating="true",
+            summary="Voyage confirmé.",
+            author=people["checker"],
+            submitted_at=timezone.now(),
+        )
+        Review.objects.create(verdict=verdict, reviewer=people["editor2"], decision="approve")
     paraphrase = (ROOT / "tests" / "fixtures" / "chine-russie-paraphrase-fr.txt").read_text(encoding="utf-8")
     article_ingest(data=ArticleInput(body=paraphrase))  # extracted, then matched, in-process
     match = ClaimMatch.objects.get(earlier_claim=blinken)

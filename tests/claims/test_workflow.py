@@ -27,6 +27,8 @@ def _status(claim):
         ("keep", ClaimStatus.DETECTED, ClaimStatus.TO_CHECK),
         ("dismiss", ClaimStatus.DETECTED, ClaimStatus.DISMISSED),
         ("restore", ClaimStatus.DISMISSED, ClaimStatus.TO_CHECK),
+        ("unkeep", ClaimStatus.TO_CHECK, ClaimStatus.DETECTED),
+        ("undismiss", ClaimStatus.DISMISSED, ClaimStatus.DETECTED),
     ],
 )
 def test_an_editor_can_triage(editor_user, action, source, target):
