@@ -12,7 +12,13 @@ router.register("exports", views.ExportViewSet, basename="api-export")
 
 urlpatterns = [
     path("auth/token/", obtain_auth_token, name="api-token"),
-    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path("schema/", SpectacularAPIView.as_view(permission_classes=[views.ApiDocsAccess]), name="api-schema"),
+    path(
+        "docs/",
+        views.docs_page(
+            SpectacularSwaggerSplitView.as_view(url_name="api-schema", permission_classes=[views.ApiDocsAccess])
+        ),
+        name="api-docs",
+    ),
     path("", include(router.urls)),
 ]

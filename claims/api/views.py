@@ -1,5 +1,9 @@
 """The REST API: the same services and workflow as the pages, the same access rules."""
 
+from functools import wraps
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -27,6 +31,25 @@ class IsDeskMember(permissions.BasePermission):
 
     def has_permission(self, request, view) -> bool:
         return workflow.is_desk_member(request.user)
+
+
+class ApiDocsAccess(IsDeskMember):
+    """The schema and its docs: desk members only, unless FACTCHECK_PUBLIC_API_DOCS publishes them."""
+
+    def has_permission(self, request, view) -> bool:
+        return settings.FACTCHECK_PUBLIC_API_DOCS or super().has_permission(request, view)
+
+
+def docs_page(view):
+    """The docs page sends an anonymous visitor to the login page (the schema answers 401)."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not settings.FACTCHECK_PUBLIC_API_DOCS and not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        return view(request, *args, **kwargs)
+
+    return wrapped
 
 
 class ClaimCursor(CursorPagination):

@@ -228,6 +228,8 @@ REST_FRAMEWORK = {
     # ?format= belongs to the report endpoint (html or pdf), not to content negotiation.
     "URL_FORMAT_OVERRIDE": None,
 }
+# The OpenAPI schema and its docs are for desk members; true publishes them to anyone.
+FACTCHECK_PUBLIC_API_DOCS = envbool("FACTCHECK_PUBLIC_API_DOCS", default=False)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Factcheck API",
     "DESCRIPTION": "Articles, claims, the review workflow, reports and exports of a fact-checking desk.",
