@@ -217,9 +217,13 @@ FACTCHECK_MATCH_CONFIRM = envfloat("FACTCHECK_MATCH_CONFIRM", 0.98)
 if FACTCHECK_MATCH_CONFIRM < FACTCHECK_MATCH_SUGGEST:
     raise ImproperlyConfigured("FACTCHECK_MATCH_CONFIRM must not be below FACTCHECK_MATCH_SUGGEST.")
 
+# An API token lasts this many days from its issue; then it is refused and a new one must be asked for.
+FACTCHECK_API_TOKEN_DAYS = envint("FACTCHECK_API_TOKEN_DAYS", 30)
+if FACTCHECK_API_TOKEN_DAYS < 1:
+    raise ImproperlyConfigured("FACTCHECK_API_TOKEN_DAYS must be at least 1.")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "claims.api.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
