@@ -5,6 +5,14 @@ from django.contrib.auth.hashers import is_password_usable
 from claims.services import accounts
 
 
+def remember_session_epoch(sender, request, user, **kwargs) -> None:
+    """user_logged_in: the session begins under the user's current epoch (see SessionLimitsMiddleware)."""
+    from claims.middleware import EPOCH_KEY
+
+    if hasattr(request, "session"):
+        request.session[EPOCH_KEY] = accounts.session_epoch(user)
+
+
 def revoke_api_tokens_on_password_change(sender, instance, raw=False, update_fields=None, **kwargs) -> None:
     """pre_save on the user model: a new password ends the user's API tokens, by any path."""
     if raw or instance.pk is None or (update_fields is not None and "password" not in update_fields):
