@@ -297,10 +297,14 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PROC_ALIVE_TIMEOUT = envint("CELERY_WORKER_PROC_ALIVE_TIMEOUT", 60)
 CELERY_WORKER_CONCURRENCY = envint("CELERY_WORKER_CONCURRENCY", 1)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# The sweeper (Celery beat, embedded in the worker with -B) re-queues lost extractions.
+# The sweeper (Celery beat, embedded in the worker with -B) re-queues lost extractions and exports.
 FACTCHECK_SWEEP_QUEUED_SECONDS = envint("FACTCHECK_SWEEP_QUEUED_SECONDS", 600)
+# An export that its workers lost this many times fails instead of being re-queued again.
+FACTCHECK_EXPORT_MAX_ATTEMPTS = envint("FACTCHECK_EXPORT_MAX_ATTEMPTS", 3)
+FACTCHECK_SWEEP_EVERY = envint("FACTCHECK_SWEEP_EVERY", 120)
 CELERY_BEAT_SCHEDULE = {
-    "sweep-lost-extractions": {"task": "claims.tasks.sweep_articles", "schedule": envint("FACTCHECK_SWEEP_EVERY", 120)},
+    "sweep-lost-extractions": {"task": "claims.tasks.sweep_articles", "schedule": FACTCHECK_SWEEP_EVERY},
+    "sweep-lost-exports": {"task": "claims.tasks.sweep_exports", "schedule": FACTCHECK_SWEEP_EVERY},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
