@@ -1,5 +1,7 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.conf import settings
+from django.contrib.auth.signals import user_logged_in
+from django.db.models.signals import post_migrate, pre_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -9,6 +11,9 @@ class ClaimsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from claims import signals
         from claims.roles import ensure_roles
 
         post_migrate.connect(ensure_roles, sender=self)
+        pre_save.connect(signals.revoke_api_tokens_on_password_change, sender=settings.AUTH_USER_MODEL)
+        user_logged_in.connect(signals.remember_session_epoch)

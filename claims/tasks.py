@@ -9,9 +9,13 @@ import logging
 from celery import shared_task
 from celery.signals import worker_process_init
 from django.conf import settings
-from django.db import OperationalError
+from django.db import InterfaceError, OperationalError
+from kombu.exceptions import OperationalError as BrokerError
 
 logger = logging.getLogger(__name__)
+
+# Errors that pass: a lost database connection, the broker out of reach. Exports retry these only.
+TRANSIENT_ERRORS = (OperationalError, InterfaceError, BrokerError)
 
 # For idempotent tasks: redelivered if the worker dies; retried on transient database errors only.
 IDEMPOTENT = {
@@ -40,11 +44,12 @@ def match_article(article_id: int) -> None:
     article_match(article_id=article_id)
 
 
-@shared_task(**IDEMPOTENT)
-def run_export(job_id: int) -> None:
+@shared_task(bind=True, **(IDEMPOTENT | {"autoretry_for": TRANSIENT_ERRORS}))
+def run_export(self, job_id: int, token: str = "") -> None:
+    """Idempotent: a stale or repeated message, or one redelivered while a live worker runs the job, finds nothing."""
     from claims.services.exports import export_run
 
-    export_run(job_id=job_id)
+    export_run(job_id=job_id, token=token, retry=self.request.retries > 0)
 
 
 @shared_task
@@ -54,6 +59,18 @@ def sweep_articles() -> None:
 
     articles_sweep(
         queued_for=settings.FACTCHECK_SWEEP_QUEUED_SECONDS, extracting_for=settings.CELERY_TASK_TIME_LIMIT + 60
+    )
+
+
+@shared_task
+def sweep_exports() -> None:
+    """Periodic (beat): re-queue exports lost by the broker or a dead worker; fail those tried too often."""
+    from claims.services.exports import exports_sweep, running_limit
+
+    exports_sweep(
+        queued_for=settings.FACTCHECK_SWEEP_QUEUED_SECONDS,
+        running_for=running_limit(),
+        max_attempts=settings.FACTCHECK_EXPORT_MAX_ATTEMPTS,
     )
 
 

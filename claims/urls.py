@@ -1,7 +1,7 @@
 from django.urls import path, register_converter
 
 from claims.converters import IdConverter
-from claims.views import articles, claims, dashboard, matching, reports, triage
+from claims.views import account, articles, claims, dashboard, matching, reports, triage
 
 register_converter(IdConverter, "id")
 
@@ -42,4 +42,5 @@ urlpatterns = [
     path("claims/<id:pk>/matches/<id:match_pk>/<slug:decision>/", matching.match_decide, name="match-decide"),
     path("library/", matching.library, name="library"),
     path("library/import/", matching.library_import, name="library-import"),
+    path("accounts/sign-out-everywhere/", account.sign_out_everywhere, name="sign-out-everywhere"),
 ]

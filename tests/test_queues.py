@@ -17,8 +17,8 @@ pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 def test_tasks_are_routed_to_their_queue_and_only_to_it():
     exports = celery_app.amqp.router.route({}, "claims.tasks.run_export")["queue"]
     assert exports.name == "exports"
-    for task in ("claims.tasks.extract_article", "claims.tasks.match_article", "claims.tasks.sweep_articles"):
-        assert celery_app.amqp.router.route({}, task)["queue"].name == "extraction"
+    for name in ("extract_article", "match_article", "sweep_articles", "sweep_exports"):
+        assert celery_app.amqp.router.route({}, f"claims.tasks.{name}")["queue"].name == "extraction"
     # A queue declared by name only binds to the default exchange and key: both queues would get every task.
     bindings = {(q.exchange.name, q.routing_key) for q in celery_app.conf.task_queues}
     assert len(bindings) == len(celery_app.conf.task_queues) == 2

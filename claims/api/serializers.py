@@ -254,3 +254,8 @@ class ClaimMatchSerializer(serializers.ModelSerializer):
         model = ClaimMatch
         fields = ["id", "status", "score", "reasons", "earlier_claim", "fact_check", "earlier_rating", "created_at"]
         read_only_fields = fields
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField()
+    expires_at = serializers.DateTimeField()

@@ -1,6 +1,5 @@
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
-from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from claims.api import views
@@ -11,8 +10,14 @@ router.register("claims", views.ClaimViewSet, basename="api-claim")
 router.register("exports", views.ExportViewSet, basename="api-export")
 
 urlpatterns = [
-    path("auth/token/", obtain_auth_token, name="api-token"),
-    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path("auth/token/", views.TokenView.as_view(), name="api-token"),
+    path("schema/", SpectacularAPIView.as_view(permission_classes=[views.ApiDocsAccess]), name="api-schema"),
+    path(
+        "docs/",
+        views.docs_page(
+            SpectacularSwaggerSplitView.as_view(url_name="api-schema", permission_classes=[views.ApiDocsAccess])
+        ),
+        name="api-docs",
+    ),
     path("", include(router.urls)),
 ]

@@ -1,11 +1,17 @@
 """The REST API: the same services and workflow as the pages, the same access rules."""
 
+from functools import wraps
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import translation
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, permissions, status, viewsets
+from rest_framework.authtoken.serializers import AuthTokenSerializer
+from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.pagination import CursorPagination
@@ -15,7 +21,7 @@ from claims import reports, selectors, workflow
 from claims.api import serializers as s
 from claims.converters import IdConverter
 from claims.models import Article, Claim, ExportJob
-from claims.services import assignment, transitions, verification
+from claims.services import accounts, assignment, transitions, verification
 from claims.services.exports import export_request
 from claims.services.ingestion import ArticleInput, article_ingest
 from claims.views import reports as report_views
@@ -27,6 +33,57 @@ class IsDeskMember(permissions.BasePermission):
 
     def has_permission(self, request, view) -> bool:
         return workflow.is_desk_member(request.user)
+
+
+class ApiDocsAccess(IsDeskMember):
+    """The schema and its docs: desk members only, unless FACTCHECK_PUBLIC_API_DOCS publishes them."""
+
+    def has_permission(self, request, view) -> bool:
+        return settings.FACTCHECK_PUBLIC_API_DOCS or super().has_permission(request, view)
+
+
+def docs_page(view):
+    """The docs page sends an anonymous visitor to the login page (the schema answers 401)."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not settings.FACTCHECK_PUBLIC_API_DOCS and not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+class TokenView(ObtainAuthToken):
+    """POST a username and password for your API token (a new one once it has expired); DELETE revokes it."""
+
+    def get_authenticators(self):
+        # Asking for a token takes only a username and password: an expired token sent along
+        # out of habit must not turn the request away.
+        return [] if self._asking() else super().get_authenticators()
+
+    def get_permissions(self):
+        return [] if self._asking() else [permissions.IsAuthenticated()]
+
+    def _asking(self) -> bool:
+        return getattr(self.request, "method", None) == "POST"  # no request while the schema is generated
+
+    @extend_schema(
+        request=AuthTokenSerializer,
+        responses={200: s.TokenSerializer},
+        description="Your API token: the same one while it lasts (FACTCHECK_API_TOKEN_DAYS), a new one after.",
+    )
+    def post(self, request, *args, **kwargs):
+        credentials = self.get_serializer(data=request.data)
+        credentials.is_valid(raise_exception=True)
+        token = accounts.api_token_issue(user=credentials.validated_data["user"])
+        expires_at = accounts.api_token_expires_at(token)
+        return Response(s.TokenSerializer({"token": token.key, "expires_at": expires_at}).data)
+
+    @extend_schema(request=None, responses={204: None}, description="Revoke your API token.")
+    def delete(self, request, *args, **kwargs):
+        accounts.api_tokens_revoke(user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class ClaimCursor(CursorPagination):

@@ -1,3 +1,4 @@
+from claims.models.accounts import SessionEpoch
 from claims.models.articles import Article, ExtractionStatus, Language
 from claims.models.claims import Claim, ClaimOrigin, ClaimStatus
 from claims.models.exports import ExportFormat, ExportJob, ExportStatus
@@ -37,5 +38,6 @@ __all__ = [
     "Rating",
     "Review",
     "ReviewDecision",
+    "SessionEpoch",
     "Verdict",
 ]

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from claims.models.base import TimeStampedModel
@@ -31,6 +32,12 @@ class ExportJob(TimeStampedModel):
     rows_total = models.PositiveIntegerField(default=0)
     file = models.FileField(upload_to="exports/", blank=True)
     error = models.TextField(_("error"), blank=True)
+    # Set each time the job is queued; a message holding an older token is stale.
+    token = models.CharField(max_length=32, blank=True, editable=False)
+    queued_at = models.DateTimeField(_("queued at"), default=timezone.now)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)  # times a worker claimed it
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -42,6 +49,11 @@ class ExportJob(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("claims:export-detail", args=[self.pk])
+
+    @property
+    def file_name(self) -> str:
+        """Where the finished file is stored: one name per job, so a new attempt replaces an old one."""
+        return f"exports/claims-{self.pk}.{self.format}"
 
     @property
     def progress_percent(self) -> int:

@@ -1,9 +1,25 @@
+import json
+
 from django import template
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from claims.people import display_name
 
 register = template.Library()
+
+# As Django's json_script: inside <script>, "<!--", "<script" or "</script" in a string would
+# change how the browser's HTML parser reads the element, so <, > and & are written as JSON escapes.
+_SCRIPT_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
+
+
+@register.simple_tag
+def jsonld_script(data) -> SafeString:
+    """The one way JSON-LD is embedded in a page: a script element no text can break out of."""
+    escaped = json.dumps(data, ensure_ascii=False, cls=DjangoJSONEncoder).translate(_SCRIPT_ESCAPES)
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(escaped))  # noqa: S308 -- escaped above
 
 
 @register.filter

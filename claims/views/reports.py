@@ -1,7 +1,5 @@
 """Verification reports (HTML, PDF), ClaimReview JSON-LD, and claim exports."""
 
-import json
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.staticfiles import finders
@@ -37,7 +35,7 @@ def report_context(request, article, language: str) -> dict:
         "items": items,
         "language": language,
         **reports.untriaged_and_dismissed(article),
-        "jsonld": json.dumps(reviews, ensure_ascii=False).replace("</", "<\\/"),
+        "claim_reviews": reviews,
         "organisation": settings.FACTCHECK_ORGANISATION_NAME,
     }
 

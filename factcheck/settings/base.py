@@ -218,9 +218,13 @@ FACTCHECK_MATCH_CONFIRM = envfloat("FACTCHECK_MATCH_CONFIRM", 0.98)
 if FACTCHECK_MATCH_CONFIRM < FACTCHECK_MATCH_SUGGEST:
     raise ImproperlyConfigured("FACTCHECK_MATCH_CONFIRM must not be below FACTCHECK_MATCH_SUGGEST.")
 
+# An API token lasts this many days from its issue; then it is refused and a new one must be asked for.
+FACTCHECK_API_TOKEN_DAYS = envint("FACTCHECK_API_TOKEN_DAYS", 30)
+if FACTCHECK_API_TOKEN_DAYS < 1:
+    raise ImproperlyConfigured("FACTCHECK_API_TOKEN_DAYS must be at least 1.")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "claims.api.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -229,6 +233,8 @@ REST_FRAMEWORK = {
     # ?format= belongs to the report endpoint (html or pdf), not to content negotiation.
     "URL_FORMAT_OVERRIDE": None,
 }
+# The OpenAPI schema and its docs are for desk members; true publishes them to anyone.
+FACTCHECK_PUBLIC_API_DOCS = envbool("FACTCHECK_PUBLIC_API_DOCS", default=False)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Factcheck API",
     "DESCRIPTION": "Articles, claims, the review workflow, reports and exports of a fact-checking desk.",
@@ -292,10 +298,14 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PROC_ALIVE_TIMEOUT = envint("CELERY_WORKER_PROC_ALIVE_TIMEOUT", 60)
 CELERY_WORKER_CONCURRENCY = envint("CELERY_WORKER_CONCURRENCY", 1)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# The sweeper (Celery beat, embedded in the worker with -B) re-queues lost extractions.
+# The sweeper (Celery beat, embedded in the worker with -B) re-queues lost extractions and exports.
 FACTCHECK_SWEEP_QUEUED_SECONDS = envint("FACTCHECK_SWEEP_QUEUED_SECONDS", 600)
+# An export that its workers lost this many times fails instead of being re-queued again.
+FACTCHECK_EXPORT_MAX_ATTEMPTS = envint("FACTCHECK_EXPORT_MAX_ATTEMPTS", 3)
+FACTCHECK_SWEEP_EVERY = envint("FACTCHECK_SWEEP_EVERY", 120)
 CELERY_BEAT_SCHEDULE = {
-    "sweep-lost-extractions": {"task": "claims.tasks.sweep_articles", "schedule": envint("FACTCHECK_SWEEP_EVERY", 120)},
+    "sweep-lost-extractions": {"task": "claims.tasks.sweep_articles", "schedule": FACTCHECK_SWEEP_EVERY},
+    "sweep-lost-exports": {"task": "claims.tasks.sweep_exports", "schedule": FACTCHECK_SWEEP_EVERY},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 

@@ -8,7 +8,7 @@ import subprocess
 import pytest
 from django.urls import reverse
 
-from claims.models import ExportJob
+from claims.models import ExportJob, Verdict
 from tests.helpers import require
 
 pytestmark = pytest.mark.django_db
@@ -84,6 +84,20 @@ def test_the_report_page_embeds_the_articles_claimreview(client, editor_user, re
     client.force_login(editor_user)
     html = client.get(reverse("claims:article-report", args=[reviewed_article["article"].pk])).content.decode()
     assert {r["@type"] for r in _jsonld(html)} == {"ClaimReview"}
+
+
+def test_markup_in_a_verdict_cannot_break_the_embedded_claimreview(client, editor_user, reviewed_article):
+    hostile = 'Faux <!--<script> & </script> "cité" > 2 % </SCRIPT'
+    Verdict.objects.filter(claim=reviewed_article["approved"]).update(summary=hostile)
+    client.force_login(editor_user)
+    article = reviewed_article["article"]
+    html = client.get(reverse("claims:article-report", args=[article.pk]) + "?lang=fr").content.decode()
+    embedded = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1)
+    assert not set("<>&") & set(embedded)  # a browser's HTML parser sees no markup in it
+    assert "\\u003c!--\\u003cscript\\u003e \\u0026" in embedded
+    published = client.get(reverse("claims:article-claimreview", args=[article.pk]) + "?lang=fr").json()
+    assert json.loads(embedded) == published
+    assert hostile in {review.get("description") for review in published}
 
 
 def test_the_pdf_report_holds_the_claims_and_verdicts(client, editor_user, reviewed_article, tmp_path):

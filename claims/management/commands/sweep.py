@@ -1,18 +1,22 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from claims.services.exports import exports_sweep, running_limit
 from claims.services.extraction import articles_sweep
 
 
 class Command(BaseCommand):
-    help = "Re-queue extractions lost by the broker (still queued) or by a dead worker (extracting too long)."
+    help = (
+        "Re-queue extractions and exports lost by the broker (still queued) or by a dead worker (running too "
+        "long); fail exports lost too many times."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
             "--queued-for",
             type=int,
             default=settings.FACTCHECK_SWEEP_QUEUED_SECONDS,
-            help="seconds an article may stay queued",
+            help="seconds an article or an export may stay queued",
         )
         parser.add_argument(
             "--extracting-for",
@@ -20,7 +24,22 @@ class Command(BaseCommand):
             default=settings.CELERY_TASK_TIME_LIMIT + 60,
             help="seconds an article may stay extracting (default: the hard time limit + 60)",
         )
+        parser.add_argument(
+            "--exporting-for",
+            type=int,
+            default=running_limit(),
+            help="seconds an export may stay running (default: the hard time limit + 60)",
+        )
+        parser.add_argument(
+            "--max-attempts",
+            type=int,
+            default=settings.FACTCHECK_EXPORT_MAX_ATTEMPTS,
+            help="an export lost this many times fails instead",
+        )
 
-    def handle(self, *args, queued_for, extracting_for, **options):
+    def handle(self, *args, queued_for, extracting_for, exporting_for, max_attempts, **options):
         swept = articles_sweep(queued_for=queued_for, extracting_for=extracting_for)
         self.stdout.write(f"re-queued {len(swept)}: {' '.join(map(str, swept))}".rstrip(": "))
+        exported = exports_sweep(queued_for=queued_for, running_for=exporting_for, max_attempts=max_attempts)
+        for verb, ids in (("re-queued", exported.requeued), ("failed", exported.failed)):
+            self.stdout.write(f"exports {verb} {len(ids)}: {' '.join(map(str, ids))}".rstrip(": "))

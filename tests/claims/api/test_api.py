@@ -1,4 +1,5 @@
 import pytest
+from django.test import override_settings
 from rest_framework.test import APIClient
 
 from claims.models import Article, ClaimStatus
@@ -162,7 +163,8 @@ def test_claim_lists_use_cursor_pagination_with_constant_queries(editor_user, dj
 
 
 @pytest.mark.django_db
-def test_the_openapi_schema_and_its_docs_are_served(client):
+def test_the_openapi_schema_and_its_docs_are_served_to_desk_members(client, checker_user):
+    client.force_login(checker_user)
     schema = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
     assert schema.status_code == 200
     paths = schema.json()["paths"]
@@ -186,6 +188,30 @@ def test_the_openapi_schema_and_its_docs_are_served(client):
         assert path in paths, path
     docs = client.get("/api/docs/").content.decode()
     assert "swagger-ui" in docs and "cdn" not in docs.lower()
+
+
+@pytest.mark.django_db
+def test_the_openapi_schema_and_its_docs_are_private_by_default(client, outsider):
+    assert client.get("/api/schema/").status_code == 401
+    docs = client.get("/api/docs/")
+    assert docs.status_code == 302 and docs.url.startswith("/accounts/login/?next=/api/docs/")
+    client.force_login(outsider)  # logged in, but not on the desk
+    assert client.get("/api/schema/").status_code == 403
+    assert client.get("/api/docs/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_desk_members_token_reads_the_schema(checker_user):
+    assert _token_client(checker_user.username).get("/api/schema/").status_code == 200
+
+
+@pytest.mark.django_db
+@override_settings(FACTCHECK_PUBLIC_API_DOCS=True)
+def test_the_public_docs_setting_publishes_the_schema_and_its_docs_to_anyone(client):
+    assert client.get("/api/schema/").status_code == 200
+    docs = client.get("/api/docs/")
+    assert docs.status_code == 200 and "swagger-ui" in docs.content.decode()
+    assert client.get("/api/claims/").status_code == 401  # only the docs: the API stays private
 
 
 @pytest.mark.django_db

@@ -1,9 +1,11 @@
 import io
+from datetime import timedelta
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
-from claims.models import Article, ClaimStatus
+from claims.models import Article, ClaimStatus, ExportJob, ExportStatus
 from tests.helpers import SAMPLE, require
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -42,3 +44,17 @@ def test_reextract_refuses_an_article_whose_claims_carry_work_unless_told_to_kee
     article.refresh_from_db()
     assert article.extraction_status == "extracted"
     assert article.claims.filter(status=ClaimStatus.TO_CHECK).count() == 2
+
+
+def test_sweep_requeues_lost_exports_and_fails_those_lost_too_often(editor_user):
+    long_ago = timezone.now() - timedelta(hours=1)
+    lost = ExportJob.objects.create(requested_by=editor_user, status=ExportStatus.RUNNING, started_at=long_ago)
+    tired = ExportJob.objects.create(
+        requested_by=editor_user, status=ExportStatus.RUNNING, started_at=long_ago, attempts=2
+    )
+    out = io.StringIO()
+    call_command("sweep", "--max-attempts", "2", stdout=out)
+    lines = out.getvalue().splitlines()
+    assert lines == ["re-queued 0", f"exports re-queued 1: {lost.pk}", f"exports failed 1: {tired.pk}"]
+    assert ExportJob.objects.get(pk=lost.pk).status == ExportStatus.DONE  # run in-process in tests
+    assert ExportJob.objects.get(pk=tired.pk).status == ExportStatus.FAILED

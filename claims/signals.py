@@ -1,0 +1,38 @@
+"""Receivers that keep the desk's promises whatever path a change takes (page, admin, command, shell)."""
+
+from django.contrib.auth.hashers import is_password_usable
+
+from claims.services import accounts
+
+
+def remember_session_epoch(sender, request, user, **kwargs) -> None:
+    """user_logged_in: the session begins under the user's current epoch (see SessionLimitsMiddleware)."""
+    from claims.middleware import EPOCH_KEY
+
+    if hasattr(request, "session"):
+        request.session[EPOCH_KEY] = accounts.session_epoch(user)
+
+
+def revoke_api_tokens_on_password_change(sender, instance, raw=False, update_fields=None, **kwargs) -> None:
+    """pre_save on the user model: a new password ends the user's API tokens, by any path."""
+    if raw or instance.pk is None or (update_fields is not None and "password" not in update_fields):
+        return
+    if _is_rehash(instance, update_fields):
+        return
+    stored = sender._default_manager.filter(pk=instance.pk).values_list("password", flat=True).first()
+    if stored is not None and stored != instance.password:
+        accounts.api_tokens_revoke(user=instance)
+
+
+def _is_rehash(user, update_fields) -> bool:
+    """Django re-hashing the same password at login (a stronger hasher, more iterations).
+
+    Its setter saves only the password and clears the raw one that set_password() keeps, which
+    no password change does; an unusable password is never a re-hash.
+    """
+    return (
+        update_fields is not None
+        and set(update_fields) == {"password"}
+        and user._password is None
+        and is_password_usable(user.password)
+    )

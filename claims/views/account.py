@@ -1,0 +1,26 @@
+"""The user's own account: signing out everywhere (password changes are Django's own pages)."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from claims.services import accounts
+
+
+@require_POST
+@login_required
+def sign_out_everywhere(request):
+    accounts.user_sign_out_everywhere(user=request.user)
+    logout(request)
+    messages.success(
+        request,
+        _(
+            "You are signed out everywhere: every session of yours has ended, on every device, and your "
+            "API token is revoked. Log in again to go on."
+        ),
+    )
+    return redirect(settings.LOGIN_URL)
