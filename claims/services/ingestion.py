@@ -9,7 +9,6 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
-import py3langid
 import trafilatura
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -18,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from claims.models import Article
 from claims.models.articles import DatePrecision, content_hash
+from claims.nlp.language import detect_language
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown"}
 HTML_SUFFIXES = {".html", ".htm"}
@@ -163,11 +163,6 @@ def decode_text(data: bytes, *, limit: int | None = None) -> str:
             % {"byte": data[error.start], "position": error.start}
         ) from None
     return text
-
-
-def detect_language(text: str) -> str:
-    code, _score = py3langid.classify(text[:20_000])
-    return code
 
 
 def parse_published(value: str | dt.date | None) -> tuple[dt.date | None, str]:
