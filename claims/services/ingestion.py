@@ -5,19 +5,18 @@ import datetime as dt
 import io
 import json
 import re
-import uuid
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
 import trafilatura
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from claims.models import Article
 from claims.models.articles import DatePrecision, content_hash
 from claims.nlp.language import detect_language
+from claims.services.extraction import article_extraction_queue
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown"}
 HTML_SUFFIXES = {".html", ".htm"}
@@ -84,31 +83,11 @@ def article_ingest(*, data: ArticleInput, submitted_by=None) -> IngestResult:
     try:
         with transaction.atomic():
             article.save()
-            article_queue_extraction(article=article)
+            article_extraction_queue(article=article)
     except IntegrityError:
         # Someone saved the same text between our lookup and our insert.
         return IngestResult(Article.objects.get(content_hash=article.content_hash), created=False)
     return IngestResult(article, created=True)
-
-
-def article_queue_extraction(*, article: Article) -> None:
-    """Mark the article queued under a fresh token and send the task once committed.
-
-    Messages carrying an older token are stale and dropped by the worker.
-    """
-    from claims.tasks import extract_article
-
-    token = uuid.uuid4().hex
-    Article.objects.filter(pk=article.pk).update(
-        extraction_status="queued",
-        extraction_token=token,
-        extraction_error="",
-        extraction_queued_at=timezone.now(),
-        progress_done=0,
-        progress_total=0,
-    )
-    article.extraction_status, article.extraction_token = "queued", token
-    extract_article.delay_on_commit(article.pk, token)
 
 
 def article_input_from_upload(*, name: str, data: bytes) -> ArticleInput:

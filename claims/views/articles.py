@@ -6,6 +6,7 @@ from django.views.decorators.http import require_http_methods
 
 from claims import selectors, workflow
 from claims.forms import ArticleFilterForm, ArticleSubmitForm, ManualClaimForm
+from claims.models import ExtractionStatus
 from claims.services.ingestion import (
     BULK_SUFFIXES,
     ArticleInput,
@@ -89,7 +90,7 @@ def article_progress(request, pk: int):
     """The progress bar, polled by htmx while extraction runs."""
     article = get_article_for_user(request, pk)
     response = render(request, "claims/includes/article_progress.html", {"article": article})
-    if article.extraction_status in ("extracted", "failed") and request.htmx:
+    if article.extraction_status in (ExtractionStatus.EXTRACTED, ExtractionStatus.FAILED) and request.htmx:
         response["HX-Refresh"] = "true"  # show the claims
     return response
 
