@@ -1,18 +1,27 @@
-from urllib.parse import urlsplit
-
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from claims.models import ClaimStatus, EvidenceStance, ExportFormat, ExtractionStatus, Rating, ReviewDecision
 from claims.services.ingestion import ARTICLE_SUFFIXES, BULK_SUFFIXES, max_bytes
+from claims.validators import url_problem, validate_http_url
 from claims.workflow import CHECKER_GROUP
+
+
+class HttpUrlField(forms.URLField):
+    """A link the desk stores and shows: http(s) only, within the URL columns (claims.validators)."""
+
+    default_validators = [validate_http_url]
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("assume_scheme", "https")
+        super().__init__(**kwargs)
 
 
 class ArticleSubmitForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=500, required=False)
     outlet = forms.CharField(label=_("Outlet"), max_length=200, required=False)
-    url = forms.URLField(label=_("URL"), max_length=1000, required=False, assume_scheme="https")
+    url = HttpUrlField(label=_("URL"), required=False)
     author = forms.CharField(label=_("Author"), max_length=300, required=False)
     published = forms.CharField(label=_("Publication date"), required=False, help_text=_("YYYY-MM-DD, YYYY-MM or YYYY"))
     language = forms.ChoiceField(
@@ -102,15 +111,8 @@ class BulkTriageForm(AssignForm):
         self.fields["claims"].queryset = claims
 
 
-def _http_only(value: str) -> None:
-    if value and urlsplit(value).scheme not in ("http", "https"):
-        raise forms.ValidationError(_("Only http and https links are accepted."))
-
-
 class EvidenceForm(forms.Form):
-    url = forms.URLField(
-        label=_("URL"), max_length=1000, required=False, assume_scheme="https", validators=[_http_only]
-    )
+    url = HttpUrlField(label=_("URL"), required=False)
     title = forms.CharField(label=_("Title"), max_length=500)
     excerpt = forms.CharField(label=_("Excerpt"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
     stance = forms.ChoiceField(label=_("Stance"), choices=EvidenceStance.choices)
@@ -167,8 +169,13 @@ class LinkForm(forms.Form):
 
     def clean_target(self) -> str:
         target = self.cleaned_data["target"].strip().lstrip("#")
-        if not (target.isdigit() and len(target) <= 18) and not target.startswith(("http://", "https://")):
+        if target.isdigit() and len(target) <= 18:
+            return target
+        if not target.startswith(("http://", "https://")):
             raise forms.ValidationError(_("Give a claim number or an http(s) address."))
+        problem = url_problem(target)
+        if problem:
+            raise forms.ValidationError(problem)
         return target
 
 

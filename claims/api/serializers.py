@@ -1,6 +1,8 @@
 """Explicit fields only: nothing reaches a model that a serializer does not name."""
 
 from django.contrib.auth import get_user_model
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from claims.converters import MAX_ID
@@ -16,6 +18,16 @@ from claims.models import (
     FactCheck,
     Rating,
 )
+from claims.validators import validate_http_url
+
+
+@extend_schema_field(OpenApiTypes.URI)
+class HttpUrlField(serializers.CharField):
+    """A link the desk stores and shows: http(s) only, within the URL columns (claims.validators)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.validators.append(validate_http_url)
 
 
 class EntitySerializer(serializers.Serializer):
@@ -58,17 +70,13 @@ class ClaimSerializer(serializers.ModelSerializer):
 
 
 class EvidenceSerializer(serializers.ModelSerializer):
+    url = HttpUrlField(required=False, allow_blank=True, default="")
     added_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
 
     class Meta:
         model = Evidence
         fields = ["id", "url", "title", "excerpt", "stance", "note", "added_by", "created_at"]
         read_only_fields = ["id", "added_by", "created_at"]
-
-    def validate_url(self, value: str) -> str:
-        if value and not value.lower().startswith(("http://", "https://")):
-            raise serializers.ValidationError("Only http and https links are accepted.")
-        return value
 
 
 class ArticleSerializer(serializers.ModelSerializer):
@@ -98,7 +106,7 @@ class ArticleSerializer(serializers.ModelSerializer):
 class ArticleCreateSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
     body = serializers.CharField(trim_whitespace=False)
-    url = serializers.URLField(max_length=1000, required=False, allow_blank=True, default="")
+    url = HttpUrlField(required=False, allow_blank=True, default="")
     outlet = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     published = serializers.CharField(
         max_length=10, required=False, allow_blank=True, default="", help_text="YYYY-MM-DD, YYYY-MM or YYYY"

@@ -11,6 +11,8 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
+from claims.validators import url_problem
+
 # Rating names seen on French and English fact-checks, accents and case folded.
 _RATING_WORDS = {
     "false": [
@@ -177,8 +179,9 @@ def _check(item: dict) -> PublishedCheck:
     if len(claim) > 2000:
         raise ValueError("claimReviewed is longer than 2,000 characters")
     url = _text(item.get("url"))
-    if not url.startswith(("https://", "http://")) or len(url) > 1000:
-        raise ValueError(f"its url {url[:80]!r} is not an http(s) address")
+    problem = url_problem(url)
+    if problem:
+        raise ValueError(problem)
     rating = item.get("reviewRating") or {}
     if not isinstance(rating, dict):
         rating = {}

@@ -17,6 +17,7 @@ from claims.models import Article
 from claims.models.articles import DatePrecision, content_hash
 from claims.nlp.language import detect_language
 from claims.services.extraction import article_extraction_queue
+from claims.validators import url_problem
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown"}
 HTML_SUFFIXES = {".html", ".htm"}
@@ -30,7 +31,11 @@ _BULK_FIELDS = ("title", "body", "url", "outlet", "author", "published", "langua
 
 
 class IngestionError(ValueError):
-    """Input refused; the message says what is wrong and what to do."""
+    """Input refused; the message says what is wrong and what to do, `field` which input it is about."""
+
+    def __init__(self, message: str, *, field: str = "body"):
+        super().__init__(message)
+        self.field = field
 
 
 @dataclass
@@ -66,13 +71,14 @@ def article_ingest(*, data: ArticleInput, submitted_by=None) -> IngestResult:
     metadata_date, metadata_outlet, body = split_metadata_line(body)
     _check_body(body)
     published_on, precision = parse_published(data.published or metadata_date)
+    url = _checked_url(data.url.strip())
     existing = Article.objects.filter(content_hash=content_hash(body)).first()
     if existing is not None:
         return IngestResult(existing, created=False)
     article = Article(
         body=body,
         title=data.title.strip()[:500] or _default_title(body),
-        url=data.url.strip(),
+        url=url,
         outlet=(data.outlet or metadata_outlet).strip()[:200],
         author=data.author.strip()[:300],
         published_on=published_on,
@@ -181,6 +187,13 @@ def _check_body(body: str) -> None:
         )
 
 
+def _checked_url(url: str) -> str:
+    problem = url_problem(url) if url else ""
+    if problem:
+        raise IngestionError(problem, field="url")
+    return url
+
+
 def split_metadata_line(body: str) -> tuple[str, str, str]:
     first, _sep, rest = body.partition("\n")
     match = _METADATA_LINE.match(first)
@@ -214,7 +227,8 @@ def _input_from_html(html: str) -> ArticleInput:
         author=doc.author or "",
         outlet=doc.sitename or "",
         published=doc.date or "",
-        url=doc.url or "",
+        # A page's canonical address is a guess from its markup: one we could not store is left out.
+        url=doc.url if doc.url and not url_problem(doc.url) else "",
     )
 
 

@@ -58,7 +58,8 @@ def article_create(request):
         try:
             result = article_ingest(data=_input_from_form(form.cleaned_data), submitted_by=request.user)
         except IngestionError as error:
-            form.add_error(None, str(error))
+            # The text may have come from a file: its errors go above the form, the others beside their field.
+            form.add_error(error.field if error.field in form.fields and error.field != "body" else None, str(error))
         else:
             if result.created:
                 messages.success(request, _("Article saved; its claims are being extracted."))

@@ -205,3 +205,22 @@ def test_evidence_without_a_link_is_accepted(checker_user):
         f"/api/claims/{claim.pk}/evidence/", {"title": "Appel au ministère", "stance": "context"}, format="json"
     )
     assert response.status_code == 201 and response.json()["url"] == ""
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url",
+    ["javascript:alert(1)", "data:text/html,<b>x</b>", "ftp://ftp.example.org/a.txt", "https://x.org/" + "a" * 1206],
+)
+def test_the_api_refuses_every_url_the_forms_refuse(editor_user, checker_user, url):
+    client = APIClient()
+    client.force_authenticate(editor_user)
+    response = client.post("/api/articles/", {"body": "Le chômage a baissé de 2 %.", "url": url}, format="json")
+    assert response.status_code == 400 and "url" in response.json()
+    claim = ClaimFactory(status=ClaimStatus.IN_PROGRESS, assignee=checker_user)
+    client.force_authenticate(checker_user)
+    response = client.post(
+        f"/api/claims/{claim.pk}/evidence/", {"url": url, "title": "Source", "stance": "context"}, format="json"
+    )
+    assert response.status_code == 400 and "url" in response.json()
+    assert Article.objects.count() == 1 and not claim.evidence.exists()  # only the claim's own article

@@ -106,12 +106,20 @@ def test_ratings_map_by_name_first_then_by_value_on_their_scale(name, value, bes
 
 
 def test_reviews_without_a_claim_or_an_http_url_are_reported_and_skipped():
-    items = [review(), review(claimReviewed=""), review(url="javascript:alert(1)")]
+    items = [
+        review(),
+        review(claimReviewed=""),
+        review(url="javascript:alert(1)"),
+        review(url="http://"),
+        review(url="https://factuel.afp.com/" + "a" * 1000),
+    ]
     checks, problems = read(json.dumps(items).encode())
     assert len(checks) == 1
     assert problems == [
         "review 2: no claimReviewed",
-        "review 3: its url 'javascript:alert(1)' is not an http(s) address",
+        "review 3: Only http and https addresses are accepted, not “javascript:alert(1)”.",
+        "review 4: “http://” is not a valid web address.",
+        "review 5: The URL is 1,024 characters long; the limit is 1,000. Give the page's shorter address.",
     ]
 
 

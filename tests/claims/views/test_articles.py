@@ -92,3 +92,39 @@ def test_an_editor_imports_many_articles_from_a_jsonl_file_and_sees_what_failed(
     page = response.content.decode()
     assert "2 articles added" in page or "2 articles ajoutés" in page
     assert "Ligne 2 :" in page or "Line 2:" in page  # the bad line is named
+
+
+def _upload(client, name: str, data: bytes, *, follow: bool = False):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = {"file": SimpleUploadedFile(name, data)}
+    return client.post(reverse("claims:article-create"), upload, follow=follow, HTTP_ACCEPT_LANGUAGE="en")
+
+
+def test_bulk_records_with_a_javascript_or_data_url_are_refused_by_line_and_never_become_links(client, editor_user):
+    import json
+
+    lines = [
+        json.dumps({"title": "Bon", "body": "Le chômage a baissé de 2 %.", "url": "https://www.lemonde.fr/a"}),
+        json.dumps({"title": "Script", "body": "Le déficit a atteint 5 % du PIB.", "url": "javascript:alert(1)"}),
+        json.dumps({"title": "Data", "body": "La dette a augmenté.", "url": "data:text/html,<script>x</script>"}),
+    ]
+    client.force_login(editor_user)
+    page = _upload(client, "lot.jsonl", "\n".join(lines).encode(), follow=True).content.decode()
+    assert list(Article.objects.values_list("title", "url")) == [("Bon", "https://www.lemonde.fr/a")]
+    assert "Line 2: Only http and https addresses are accepted, not “javascript:alert(1)”." in page
+    assert "Line 3: Only http and https addresses are accepted" in page
+
+
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [("ftp://ftp.example.org/a.txt", "Only http and https"), ("https://x.org/" + "a" * 1206, "1,220 characters")],
+)
+def test_the_article_form_refuses_a_url_that_is_not_an_http_link_the_desk_can_store(client, editor_user, url, reason):
+    client.force_login(editor_user)
+    response = client.post(
+        reverse("claims:article-create"), {"body": "Le chômage a baissé.", "url": url}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.status_code == 400
+    assert reason in " ".join(response.context["form"].errors["url"])
+    assert not Article.objects.exists()
