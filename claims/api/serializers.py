@@ -108,8 +108,9 @@ class ArticleCreateSerializer(serializers.Serializer):
     body = serializers.CharField(trim_whitespace=False)
     url = HttpUrlField(required=False, allow_blank=True, default="")
     outlet = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    # Judged by ingestion's parse_published, like the form and bulk files: 400 {"published": [...]}.
     published = serializers.CharField(
-        max_length=10, required=False, allow_blank=True, default="", help_text="YYYY-MM-DD, YYYY-MM or YYYY"
+        required=False, allow_blank=True, default="", help_text="YYYY-MM-DD, YYYY-MM or YYYY"
     )
     language = serializers.ChoiceField(choices=["", "fr", "en"], required=False, default="")
 

@@ -97,20 +97,23 @@ def article_progress(request, pk: int):
 
 
 def _bulk_import(request, form, upload):
+    """Good records are saved and bad ones refused, each listed with its line; never half a record."""
     try:
         outcome = articles_import_bulk(name=upload.name, data=upload.read(), submitted_by=request.user)
     except IngestionError as error:
         form.add_error("file", str(error))
         return render(request, "claims/article_form.html", {"form": form}, status=400)
     created = sum(r.created for r in outcome.results)
-    messages.success(
-        request,
-        _("%(created)s articles added, %(existing)s already on the desk.")
-        % {"created": created, "existing": len(outcome.results) - created},
-    )
-    for line, message in outcome.errors[:20]:
-        messages.error(request, _("Line %(line)s: %(message)s") % {"line": line, "message": message})
-    return redirect("claims:article-list")
+    summary = _("%(created)s articles added, %(existing)s already on the desk.") % {
+        "created": created,
+        "existing": len(outcome.results) - created,
+    }
+    if not outcome.errors:
+        messages.success(request, summary)
+        return redirect("claims:article-list")
+    # Every refused line is listed on the page (a message per line would not fit in a cookie or a screen).
+    context = {"form": ArticleSubmitForm(), "bulk_summary": summary, "bulk_errors": outcome.errors}
+    return render(request, "claims/article_form.html", context, status=200 if outcome.results else 400)
 
 
 def highlight_segments(body: str, claims) -> list[tuple[str, object]]:

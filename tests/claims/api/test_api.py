@@ -100,7 +100,7 @@ def test_invalid_input_answers_400_with_field_errors(editor_user):
     response = client.post("/api/articles/", {"body": "\x00\x01binaire"}, format="json")
     assert response.status_code == 400
     response = client.post("/api/articles/", {"body": "Un texte.", "published": "hier"}, format="json")
-    assert response.status_code == 400 and "body" in response.json()
+    assert response.status_code == 400 and "published" in response.json()
     response = client.get("/api/claims/", {"article": "abc", "status": "nope"})
     assert response.status_code == 400 and set(response.json()) == {"article", "status"}
     claim = ClaimFactory(status=ClaimStatus.IN_REVIEW)
@@ -224,3 +224,19 @@ def test_the_api_refuses_every_url_the_forms_refuse(editor_user, checker_user, u
     )
     assert response.status_code == 400 and "url" in response.json()
     assert Article.objects.count() == 1 and not claim.evidence.exists()  # only the claim's own article
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("published", ["2023-01-15 this is not a date", "2023-1-5", "2023-02-30", "15/01/2023"])
+def test_the_api_refuses_a_publication_date_that_is_not_exactly_one_of_the_formats(editor_user, published):
+    client = APIClient()
+    client.force_authenticate(editor_user)
+    response = client.post("/api/articles/", {"body": "Le chômage a baissé.", "published": published}, format="json")
+    assert response.status_code == 400
+    assert response.json() == {
+        "published": [
+            f"The publication date “{published}” is not a date. Use YYYY-MM-DD, YYYY-MM or YYYY, "
+            "for example 2023-01-15."
+        ]
+    }
+    assert not Article.objects.exists()
