@@ -4,8 +4,15 @@ from django.utils.translation import gettext_lazy as _
 
 from claims.models import ClaimStatus, EvidenceStance, ExportFormat, ExtractionStatus, Rating, ReviewDecision
 from claims.services.ingestion import ARTICLE_SUFFIXES, BULK_SUFFIXES, max_bytes
-from claims.validators import url_problem, validate_http_url
+from claims.validators import query_text, url_problem, validate_http_url
 from claims.workflow import CHECKER_GROUP
+
+
+class QueryTextField(forms.CharField):
+    """Search words from a query string, made safe for any database (claims.validators.query_text)."""
+
+    def to_python(self, value):
+        return query_text(super().to_python(value))
 
 
 class HttpUrlField(forms.URLField):
@@ -50,7 +57,7 @@ class ArticleSubmitForm(forms.Form):
 
 
 class ArticleFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False)
+    q = QueryTextField(label=_("Search"), required=False)
     status = forms.ChoiceField(label=_("Extraction"), required=False)
     language = forms.ChoiceField(
         label=_("Language"), required=False, choices=[("", _("All")), ("fr", _("French")), ("en", _("English"))]

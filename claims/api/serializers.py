@@ -18,7 +18,14 @@ from claims.models import (
     FactCheck,
     Rating,
 )
-from claims.validators import validate_http_url
+from claims.validators import query_text, validate_http_url
+
+
+class QueryTextField(serializers.CharField):
+    """A filter from a query string, made safe for any database (claims.validators.query_text)."""
+
+    def to_internal_value(self, data):
+        return query_text(super().to_internal_value(data))
 
 
 @extend_schema_field(OpenApiTypes.URI)
@@ -124,7 +131,7 @@ class ArticleCreatedSerializer(serializers.Serializer):
 class ClaimFilterSerializer(serializers.Serializer):
     article = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
     status = serializers.ChoiceField(choices=ClaimStatus.choices, required=False)
-    assignee = serializers.CharField(required=False, max_length=150)
+    assignee = QueryTextField(required=False, max_length=150)
 
 
 class TriageSerializer(serializers.Serializer):

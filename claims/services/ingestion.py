@@ -23,7 +23,7 @@ from claims.models import Article
 from claims.models.articles import DatePrecision, content_hash
 from claims.nlp.language import detect_language
 from claims.services.extraction import article_extraction_queue
-from claims.validators import text_problem, url_problem
+from claims.validators import JSONTooDeep, json_loads, text_problem, url_problem
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown"}
 HTML_SUFFIXES = {".html", ".htm"}
@@ -294,9 +294,11 @@ def _jsonl_records(text: str):
         if not line.strip():
             continue
         try:
-            yield number, _record(json.loads(line))
+            yield number, _record(json_loads(line))
         except json.JSONDecodeError as error:
             yield number, _("not valid JSON (%(error)s)") % {"error": error.msg}
+        except JSONTooDeep as error:
+            yield number, str(error)
 
 
 def _csv_records(text: str):

@@ -240,3 +240,43 @@ def test_the_api_refuses_a_publication_date_that_is_not_exactly_one_of_the_forma
         ]
     }
     assert not Article.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"a":' * 5_000 + b"1" + b"}" * 5_000,  # past Python's recursion limit
+        b'{"body": "Un texte.", "title": ' + b"[" * 65 + b"]" * 65 + b"}",  # within it, past ours
+    ],
+)
+def test_a_json_body_nested_too_deep_answers_400_and_saves_nothing(editor_user, body):
+    client = APIClient()
+    client.force_authenticate(editor_user)
+    response = client.post("/api/articles/", body, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json() == {
+        "detail": "The JSON is nested more than 64 levels deep; nothing the desk reads needs that many."
+    }
+    assert not Article.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_json_body_larger_than_any_article_needs_answers_400_unread(editor_user, settings):
+    settings.FACTCHECK_MAX_ARTICLE_BYTES = 1_000
+    client = APIClient()
+    client.force_authenticate(editor_user)
+    response = client.post("/api/articles/", {"body": "Une phrase. " * 400}, format="json")
+    assert response.status_code == 400 and "larger than 4,000 bytes" in response.json()["detail"]
+    assert not Article.objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_api_filter_with_a_nul_character_filters_by_what_is_around_it(editor_user, checker_user):
+    mine = ClaimFactory(status=ClaimStatus.ASSIGNED, assignee=checker_user)
+    ClaimFactory(status=ClaimStatus.TO_CHECK)
+    client = APIClient()
+    client.force_authenticate(editor_user)
+    response = client.get("/api/claims/", {"assignee": f"{checker_user.username}\x00"})
+    assert response.status_code == 200
+    assert [c["id"] for c in response.json()["results"]] == [mine.pk]

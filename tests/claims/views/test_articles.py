@@ -251,3 +251,26 @@ def test_an_html_page_with_an_overlong_canonical_url_is_saved_without_it(client,
     article = Article.objects.get()
     assert response.status_code == 302 and response.url == article.get_absolute_url()
     assert (article.title, article.url) == ("Le budget", "")
+
+
+def test_the_article_list_filters_by_the_words_around_a_nul_character(client, checker_user):
+    ArticleFactory(title="Emploi", body="Le chômage a baissé.")
+    ArticleFactory(title="Dette", body="La dette a augmenté.", outlet="Le Monde")
+    client.force_login(checker_user)
+    response = client.get(reverse("claims:article-list"), {"q": "Emploi\x00", "outlet": ""})
+    assert response.status_code == 200
+    assert [a.title for a in response.context["page"]] == ["Emploi"]
+
+
+def test_a_bulk_line_nested_too_deep_is_refused_by_line_and_the_others_are_saved(client, editor_user):
+    data = _jsonl(
+        {"title": "Un", "body": "Le chômage a baissé."},
+        "[" * 100_000 + "]" * 100_000,
+        '{"title": "Trois", "body": "La dette a augmenté.", "author": ' + "[" * 70 + "]" * 70 + "}",
+        {"title": "Quatre", "body": "Les prix ont doublé."},
+    )
+    client.force_login(editor_user)
+    page = _upload(client, "lot.jsonl", data).content.decode()
+    assert "Line 2: The JSON is nested more than 64 levels deep" in page
+    assert "Line 3: The JSON is nested more than 64 levels deep" in page
+    assert sorted(Article.objects.values_list("title", flat=True)) == ["Quatre", "Un"]

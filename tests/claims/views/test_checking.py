@@ -83,6 +83,17 @@ def test_search_finds_claims_by_their_words(client, checker_user):
     assert claim in list(response.context["claims"])
 
 
+@pytest.mark.parametrize("junk", ["\x00", "\x01\x1b", "\x7f"])
+def test_a_search_with_nul_or_control_characters_searches_the_words_around_them(client, checker_user, junk):
+    """PostgreSQL refuses NUL in a string: these searches answered 500 there."""
+    claim = ClaimFactory(article=ArticleFactory(body="Le chômage a baissé de 2 % en 2023. Il fait beau."))
+    client.force_login(checker_user)
+    response = client.get(reverse("claims:search"), {"q": f"chômage{junk}"})
+    assert response.status_code == 200
+    assert response.context["query"] == "chômage" and claim in list(response.context["claims"])
+    assert client.get(reverse("claims:search"), {"q": junk}).status_code == 200
+
+
 def test_french_search_on_postgresql_matches_other_forms_of_a_word(client, checker_user):
     require_postgresql()
     from django.db import connection
