@@ -274,3 +274,14 @@ def test_a_bulk_line_nested_too_deep_is_refused_by_line_and_the_others_are_saved
     assert "Line 2: The JSON is nested more than 64 levels deep" in page
     assert "Line 3: The JSON is nested more than 64 levels deep" in page
     assert sorted(Article.objects.values_list("title", flat=True)) == ["Quatre", "Un"]
+
+
+def test_refused_bulk_lines_are_explained_in_french_on_a_french_page(client, editor_user):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    data = _jsonl({"body": "Le chômage a baissé."}, {"body": "La dette a augmenté.", "url": "javascript:alert(1)"})
+    client.force_login(editor_user)
+    upload = {"file": SimpleUploadedFile("lot.jsonl", data)}
+    page = client.post(reverse("claims:article-create"), upload, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "1 ligne refusée, qui n’a pas été enregistrée" in page
+    assert "Ligne 2 : Seules les adresses http et https sont acceptées, pas « javascript:alert(1) »." in page
