@@ -182,12 +182,12 @@ def decode_text(data: bytes, *, limit: int | None = None) -> str:
 
 def parse_published(value: str | dt.date | None) -> tuple[dt.date | None, str]:
     """'2023-01-15', '2023-01' or '2023' → (date, precision). Refuses anything else, whole."""
-    if not value:
-        return None, DatePrecision.DAY
     if isinstance(value, dt.date):
         return value, DatePrecision.DAY
+    value = (value or "").strip()
+    if not value:
+        return None, DatePrecision.DAY
     _check_text("published", value)
-    value = value.strip()
     precision = {10: DatePrecision.DAY, 7: DatePrecision.MONTH, 4: DatePrecision.YEAR}.get(len(value))
     if _DATE.fullmatch(value) and precision:
         try:

@@ -96,6 +96,7 @@ def test_a_bad_date_is_refused():
         (" 2023-01 ", (dt.date(2023, 1, 1), "month")),
         ("2023", (dt.date(2023, 1, 1), "year")),
         ("", (None, "day")),
+        ("  ", (None, "day")),
     ],
 )
 def test_a_publication_date_is_a_day_a_month_or_a_year(value, expected):
