@@ -229,7 +229,7 @@ def test_the_api_refuses_every_url_the_forms_refuse(editor_user, checker_user, u
 @pytest.mark.django_db
 @pytest.mark.parametrize("published", ["2023-01-15 this is not a date", "2023-1-5", "2023-02-30", "15/01/2023"])
 def test_the_api_refuses_a_publication_date_that_is_not_exactly_one_of_the_formats(editor_user, published):
-    client = APIClient()
+    client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
     client.force_authenticate(editor_user)
     response = client.post("/api/articles/", {"body": "Le chômage a baissé.", "published": published}, format="json")
     assert response.status_code == 400
@@ -251,7 +251,7 @@ def test_the_api_refuses_a_publication_date_that_is_not_exactly_one_of_the_forma
     ],
 )
 def test_a_json_body_nested_too_deep_answers_400_and_saves_nothing(editor_user, body):
-    client = APIClient()
+    client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
     client.force_authenticate(editor_user)
     response = client.post("/api/articles/", body, content_type="application/json")
     assert response.status_code == 400
@@ -264,7 +264,7 @@ def test_a_json_body_nested_too_deep_answers_400_and_saves_nothing(editor_user, 
 @pytest.mark.django_db
 def test_a_json_body_larger_than_any_article_needs_answers_400_unread(editor_user, settings):
     settings.FACTCHECK_MAX_ARTICLE_BYTES = 1_000
-    client = APIClient()
+    client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
     client.force_authenticate(editor_user)
     response = client.post("/api/articles/", {"body": "Une phrase. " * 400}, format="json")
     assert response.status_code == 400 and "larger than 4,000 bytes" in response.json()["detail"]
@@ -280,3 +280,12 @@ def test_an_api_filter_with_a_nul_character_filters_by_what_is_around_it(editor_
     response = client.get("/api/claims/", {"assignee": f"{checker_user.username}\x00"})
     assert response.status_code == 200
     assert [c["id"] for c in response.json()["results"]] == [mine.pk]
+
+
+@pytest.mark.django_db
+def test_api_refusals_speak_the_language_the_client_asks_for(editor_user):
+    client = APIClient(HTTP_ACCEPT_LANGUAGE="fr")
+    client.force_authenticate(editor_user)
+    response = client.post("/api/articles/", {"body": "Un texte.", "url": "javascript:alert(1)"}, format="json")
+    refusal = "Seules les adresses http et https sont acceptées, pas « javascript:alert(1) »."
+    assert response.json() == {"url": [refusal]}
