@@ -156,7 +156,7 @@ class ExportForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("All")), *ClaimStatus.choices])
     rating = forms.ChoiceField(label=_("Rating"), required=False, choices=[("", _("All")), *Rating.choices])
     article = forms.IntegerField(label=_("Article number"), required=False, min_value=1, max_value=10**18 - 1)
-    checker = forms.CharField(label=_("Checker (username)"), required=False, max_length=150)
+    checker = QueryTextField(label=_("Checker (username)"), required=False, max_length=150)
     date_from = forms.DateField(label=_("Claims from"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(label=_("to"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 

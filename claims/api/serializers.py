@@ -191,7 +191,7 @@ class ExportCreateSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=ClaimStatus.choices, required=False)
     rating = serializers.ChoiceField(choices=Rating.choices, required=False)
     article = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
-    checker = serializers.CharField(required=False, max_length=150)
+    checker = QueryTextField(required=False, max_length=150)
     date_from = serializers.DateField(required=False)
     date_to = serializers.DateField(required=False)
 
