@@ -1,5 +1,3 @@
-from urllib.parse import urlsplit
-
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
@@ -7,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from claims.models import ClaimStatus, EvidenceStance, ExportFormat, ExtractionStatus, Rating, ReviewDecision
 from claims.people import display_name
 from claims.services.ingestion import ARTICLE_SUFFIXES, BULK_SUFFIXES, max_bytes
+from claims.validators import query_text, url_problem, validate_http_url
 from claims.workflow import CHECKER_GROUP
 
 
@@ -19,10 +18,27 @@ class IsoDateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
+class QueryTextField(forms.CharField):
+    """Search words from a query string, made safe for any database (claims.validators.query_text)."""
+
+    def to_python(self, value):
+        return query_text(super().to_python(value))
+
+
+class HttpUrlField(forms.URLField):
+    """A link the desk stores and shows: http(s) only, within the URL columns (claims.validators)."""
+
+    default_validators = [validate_http_url]
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("assume_scheme", "https")
+        super().__init__(**kwargs)
+
+
 class ArticleSubmitForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=500, required=False)
     outlet = forms.CharField(label=_("Outlet"), max_length=200, required=False)
-    url = forms.URLField(label=_("URL"), max_length=1000, required=False, assume_scheme="https")
+    url = HttpUrlField(label=_("URL"), required=False)
     author = forms.CharField(label=_("Author"), max_length=300, required=False)
     published = forms.CharField(label=_("Publication date"), required=False, help_text=_("YYYY-MM-DD, YYYY-MM or YYYY"))
     language = forms.ChoiceField(
@@ -51,7 +67,7 @@ class ArticleSubmitForm(forms.Form):
 
 
 class ArticleFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False)
+    q = QueryTextField(label=_("Search"), required=False)
     status = forms.ChoiceField(label=_("Extraction"), required=False)
     language = forms.ChoiceField(
         label=_("Language"), required=False, choices=[("", _("All")), ("fr", _("French")), ("en", _("English"))]
@@ -108,15 +124,8 @@ class BulkTriageForm(AssignForm):
         self.fields["claims"].queryset = claims
 
 
-def _http_only(value: str) -> None:
-    if value and urlsplit(value).scheme not in ("http", "https"):
-        raise forms.ValidationError(_("Only http and https links are accepted."))
-
-
 class EvidenceForm(forms.Form):
-    url = forms.URLField(
-        label=_("URL"), max_length=1000, required=False, assume_scheme="https", validators=[_http_only]
-    )
+    url = HttpUrlField(label=_("URL"), required=False)
     title = forms.CharField(label=_("Title"), max_length=500)
     excerpt = forms.CharField(label=_("Excerpt"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
     stance = forms.ChoiceField(label=_("Stance"), choices=EvidenceStance.choices)
@@ -168,7 +177,7 @@ class ExportForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("All")), *ClaimStatus.choices])
     rating = forms.ChoiceField(label=_("Rating"), required=False, choices=[("", _("All")), *Rating.choices])
     article = forms.IntegerField(label=_("Article number"), required=False, min_value=1, max_value=10**18 - 1)
-    checker = forms.CharField(label=_("Checker (username)"), required=False, max_length=150)
+    checker = QueryTextField(label=_("Checker (username)"), required=False, max_length=150)
     date_from = forms.DateField(label=_("Claims from"), required=False, widget=IsoDateInput())
     date_to = forms.DateField(label=_("to"), required=False, widget=IsoDateInput())
 
@@ -188,8 +197,13 @@ class LinkForm(forms.Form):
 
     def clean_target(self) -> str:
         target = self.cleaned_data["target"].strip().lstrip("#")
-        if not (target.isdigit() and len(target) <= 18) and not target.startswith(("http://", "https://")):
+        if target.isdigit() and len(target) <= 18:
+            return target
+        if not target.startswith(("http://", "https://")):
             raise forms.ValidationError(_("Give a claim number or an http(s) address."))
+        problem = url_problem(target)
+        if problem:
+            raise forms.ValidationError(problem)
         return target
 
 

@@ -15,7 +15,7 @@ def api_exception_handler(exc, context):
     if isinstance(exc, WorkflowError):
         return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, IngestionError):
-        return Response({"body": [str(exc)]}, status=status.HTTP_400_BAD_REQUEST)
+        return Response({exc.field: [str(exc)]}, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, DjangoValidationError):
         return Response({"detail": exc.messages}, status=status.HTTP_400_BAD_REQUEST)
     return exception_handler(exc, context)

@@ -163,7 +163,7 @@ class ClaimViewSet(viewsets.ReadOnlyModelViewSet):
             claims = claims.filter(article_id=data["article"])
         if "status" in data:
             claims = claims.filter(status=data["status"])
-        if "assignee" in data:
+        if data.get("assignee"):
             claims = claims.filter(assignee__username=data["assignee"])
         return claims
 

@@ -3,13 +3,22 @@
 Accepts one ClaimReview, a list of them, an `@graph`, JSON Lines, or the Google Fact Check
 Tools export (`{"claims": [{"text", "claimReview": [...]}]}`); ratings are mapped onto our
 six-step scale from their name first (the words fact-checkers use, French and English),
-then from ratingValue within worstRating..bestRating. Django-free: returns plain data.
+then from ratingValue within worstRating..bestRating. No models: returns plain data, and
+messages a person reads (translated, and judged by claims/validators.py like every input).
+
+Published files are hostile: any value may have any type. A review that cannot be read is
+skipped and listed with its number and reason; only a file that cannot be read at all raises.
 """
 
 import json
+import math
 import unicodedata
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+
+from django.utils.translation import gettext as _
+
+from claims.validators import JSONTooDeep, json_loads, plain_text, url_problem
 
 # Rating names seen on French and English fact-checks, accents and case folded.
 _RATING_WORDS = {
@@ -84,16 +93,20 @@ def read(data: bytes) -> tuple[list[PublishedCheck], list[str]]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise ClaimReviewError(f"The file is not UTF-8 text (byte {error.start}).") from None
+        raise ClaimReviewError(
+            _("The file is not UTF-8 text (byte %(position)s).") % {"position": error.start}
+        ) from None
     items = list(_items(_parse(text)))
     if not items:
-        raise ClaimReviewError("The file holds no ClaimReview.")
+        raise ClaimReviewError(_("The file holds no ClaimReview."))
     checks, problems = [], []
     for number, item in enumerate(items, 1):
         try:
+            if isinstance(item, _Unreadable):
+                raise ValueError(item.reason)
             checks.append(_check(item))
         except ValueError as error:
-            problems.append(f"review {number}: {error}")
+            problems.append(_("review %(number)s: %(problem)s") % {"number": number, "problem": error})
     return checks, problems
 
 
@@ -111,9 +124,11 @@ def rating_for(name: str, value=None, best=None, worst=None) -> str:
             float(best if best is not None else 5),
             float(worst if worst is not None else 1),
         )
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return ""
-    if best == worst or not min(best, worst) <= value <= max(best, worst):
+    if not all(map(math.isfinite, (value, best, worst))) or best == worst:
+        return ""
+    if not min(best, worst) <= value <= max(best, worst):
         return ""
     position = (value - worst) / (best - worst)
     return _SCALE[min(int(position * len(_SCALE)), len(_SCALE) - 1)]
@@ -122,33 +137,73 @@ def rating_for(name: str, value=None, best=None, worst=None) -> str:
 def _parse(text: str):
     text = text.strip()
     try:
-        return json.loads(text)
-    except json.JSONDecodeError as whole:
-        lines = [line for line in text.splitlines() if line.strip()]
-        if len(lines) < 2:
-            raise ClaimReviewError(f"The file is not JSON: {whole.msg} (line {whole.lineno}).") from None
         try:
-            return [json.loads(line) for line in lines]
-        except json.JSONDecodeError:
-            raise ClaimReviewError(
-                f"The file is neither JSON nor JSON Lines: {whole.msg} (line {whole.lineno})."
-            ) from None
+            return json_loads(text)
+        except json.JSONDecodeError as whole:
+            # JSON Lines end at "\n" only: splitlines() would also cut at U+2028 inside a string.
+            lines = [line for line in text.split("\n") if line.strip()]
+            if len(lines) < 2:
+                raise ClaimReviewError(
+                    _("The file is not JSON: %(error)s (line %(line)s).") % {"error": whole.msg, "line": whole.lineno}
+                ) from None
+            try:
+                return [json_loads(line) for line in lines]
+            except json.JSONDecodeError:
+                raise ClaimReviewError(
+                    _("The file is neither JSON nor JSON Lines: %(error)s (line %(line)s).")
+                    % {"error": whole.msg, "line": whole.lineno}
+                ) from None
+    except JSONTooDeep as error:
+        raise ClaimReviewError(str(error)) from None
+
+
+@dataclass(frozen=True)
+class _Unreadable:
+    """An entry where a review was expected that is not one; `reason` says what was found."""
+
+    reason: str
 
 
 def _items(node):
-    """Every ClaimReview in the document, in order (Google's export converted on the way)."""
+    """Every ClaimReview in the document, in order (Google's export converted on the way).
+
+    Nodes of other types (a WebPage in an @graph) are passed over; an entry that stands where
+    a review must be (in a list, in Google's claimReview) but is no object is _Unreadable.
+    """
     if isinstance(node, list):
         for child in node:
-            yield from _items(child)
+            if isinstance(child, dict | list):
+                yield from _items(child)
+            else:
+                yield _Unreadable(_("expected a ClaimReview object, found %(value)s") % {"value": _shown(child)})
     elif isinstance(node, dict):
         if "@graph" in node:
             yield from _items(node["@graph"])
         elif isinstance(node.get("claims"), list):
-            for claim in node["claims"]:
-                for review in (claim or {}).get("claimReview") or []:
-                    yield _from_google(claim, review)
+            yield from _google_reviews(node["claims"])
         elif _is_claim_review(node):
             yield node
+
+
+def _google_reviews(claims: list):
+    for claim in claims:
+        reviews = claim.get("claimReview") if isinstance(claim, dict) else None
+        if not isinstance(reviews, list):
+            yield _Unreadable(
+                _("expected a claim object with a “claimReview” list, found %(value)s") % {"value": _shown(claim)}
+            )
+            continue
+        for review in reviews:
+            if isinstance(review, dict):
+                yield _from_google(claim, review)
+            else:
+                yield _Unreadable(_("expected a ClaimReview object, found %(value)s") % {"value": _shown(review)})
+
+
+def _shown(value) -> str:
+    """A short, printable trace of a JSON value for a message."""
+    shown = json.dumps(value)  # ASCII: no control character or surrogate reaches the page
+    return shown if len(shown) <= 60 else shown[:59] + "…"
 
 
 def _is_claim_review(node: dict) -> bool:
@@ -173,12 +228,13 @@ def _from_google(claim: dict, review: dict) -> dict:
 def _check(item: dict) -> PublishedCheck:
     claim = _text(item.get("claimReviewed"))
     if not claim:
-        raise ValueError("no claimReviewed")
+        raise ValueError(_("no claimReviewed"))
     if len(claim) > 2000:
-        raise ValueError("claimReviewed is longer than 2,000 characters")
+        raise ValueError(_("claimReviewed is longer than 2,000 characters"))
     url = _text(item.get("url"))
-    if not url.startswith(("https://", "http://")) or len(url) > 1000:
-        raise ValueError(f"its url {url[:80]!r} is not an http(s) address")
+    problem = url_problem(url) if url else _("no url")
+    if problem:
+        raise ValueError(problem)
     rating = item.get("reviewRating") or {}
     if not isinstance(rating, dict):
         rating = {}
@@ -198,7 +254,7 @@ def _check(item: dict) -> PublishedCheck:
 
 
 def _text(value) -> str:
-    return " ".join(value.split()) if isinstance(value, str) else ""
+    return plain_text(value) if isinstance(value, str) else ""
 
 
 def _name(value) -> str:
@@ -210,15 +266,17 @@ def _name(value) -> str:
 
 
 def _date(value) -> date | None:
+    """schema.org Date or DateTime ("2024-03-02", "2024-03-02T10:00:00Z") or a month; None otherwise."""
     if not isinstance(value, str):
         return None
-    try:
-        return date.fromisoformat(value[:10])
-    except ValueError:
+    value = value.strip()
+    readings = (date.fromisoformat, lambda v: datetime.fromisoformat(v).date(), lambda v: date.fromisoformat(v + "-01"))
+    for parse in readings:
         try:
-            return date.fromisoformat(value[:7] + "-01")
+            return parse(value)
         except ValueError:
-            return None
+            continue
+    return None
 
 
 def _language(value) -> str:

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from claims.models.base import TimeStampedModel
+from claims.validators import URL_MAX_LENGTH, validate_http_url
 
 
 class Language(models.TextChoices):
@@ -51,7 +52,7 @@ def content_hash(body: str) -> str:
 class Article(TimeStampedModel):
     title = models.CharField(_("title"), max_length=500, blank=True)
     outlet = models.CharField(_("outlet"), max_length=200, blank=True)
-    url = models.URLField(_("URL"), max_length=1000, blank=True)
+    url = models.URLField(_("URL"), max_length=URL_MAX_LENGTH, blank=True, validators=[validate_http_url])
     author = models.CharField(_("author"), max_length=300, blank=True)
     published_on = models.DateField(_("publication date"), null=True, blank=True)
     published_precision = models.CharField(

@@ -7,13 +7,14 @@ from django.utils.translation import gettext_lazy as _
 from claims.models.articles import Language
 from claims.models.base import TimeStampedModel
 from claims.models.verification import Rating
+from claims.validators import URL_MAX_LENGTH, validate_http_url
 
 
 class FactCheck(TimeStampedModel):
     """A published fact-check in the desk's library, imported from ClaimReview JSON-LD."""
 
     claim_reviewed = models.CharField(_("claim reviewed"), max_length=2000)
-    url = models.URLField(_("fact-check URL"), max_length=1000)
+    url = models.URLField(_("fact-check URL"), max_length=URL_MAX_LENGTH, validators=[validate_http_url])
     publisher = models.CharField(_("publisher"), max_length=300, blank=True)
     headline = models.CharField(_("headline"), max_length=500, blank=True)
     claimant = models.CharField(_("claimant"), max_length=300, blank=True)

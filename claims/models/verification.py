@@ -3,6 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from claims.models.base import TimeStampedModel
+from claims.validators import URL_MAX_LENGTH, validate_http_url
 
 # (value, numeric ClaimReview value or None, French label, English label)
 _RATINGS = [
@@ -69,7 +70,7 @@ class Assignment(TimeStampedModel):
 
 class Evidence(TimeStampedModel):
     claim = models.ForeignKey("claims.Claim", on_delete=models.CASCADE, related_name="evidence")
-    url = models.URLField(_("URL"), max_length=1000, blank=True)
+    url = models.URLField(_("URL"), max_length=URL_MAX_LENGTH, blank=True, validators=[validate_http_url])
     title = models.CharField(_("title"), max_length=500)
     excerpt = models.TextField(_("excerpt"), blank=True)
     stance = models.CharField(_("stance"), max_length=10, choices=EvidenceStance)

@@ -1,6 +1,13 @@
-"""Running extraction for an article: claimed by token, written in one transaction."""
+"""An article's extraction, from queueing to stored claims: claimed by token, written in one transaction.
+
+Every door that (re)starts an extraction (ingestion, re-extraction, the sweeper) goes through
+`article_extraction_queue`. The NLP package is imported inside the functions that run it, so
+the web process can queue work without loading spaCy.
+"""
 
 import logging
+import uuid
+from datetime import timedelta
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
@@ -10,10 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from claims.models import Article, Claim, ExtractionStatus
-from claims.nlp import models as nlp_models
-from claims.nlp import scorer
-from claims.nlp.pipeline import Extraction, extract
-from claims.tasks import match_article
+from claims.tasks import extract_article, match_article
 
 logger = logging.getLogger(__name__)
 
@@ -25,8 +29,29 @@ class ExtractionRefused(Exception):
     """Re-extraction would erase human work on the article's claims."""
 
 
+def article_extraction_queue(*, article: Article) -> None:
+    """Mark the article queued under a fresh token and send the task once committed.
+
+    Messages carrying an older token are stale and dropped by the worker.
+    """
+    token = uuid.uuid4().hex
+    Article.objects.filter(pk=article.pk).update(
+        extraction_status=ExtractionStatus.QUEUED,
+        extraction_token=token,
+        extraction_error="",
+        extraction_queued_at=timezone.now(),
+        progress_done=0,
+        progress_total=0,
+    )
+    article.extraction_status, article.extraction_token = ExtractionStatus.QUEUED, token
+    extract_article.delay_on_commit(article.pk, token)
+
+
 def article_extract(*, article_id: int, token: str) -> bool:
     """Extract the article if `token` is still its current one. Returns whether it ran."""
+    from claims.nlp import models as nlp_models
+    from claims.nlp.pipeline import extract
+
     claimed = Article.objects.filter(
         pk=article_id,
         extraction_token=token,
@@ -61,6 +86,9 @@ def article_extract(*, article_id: int, token: str) -> bool:
 
 def configure_nlp() -> None:
     """Apply the settings to the Django-free NLP package (cheap when nothing changed)."""
+    from claims.nlp import models as nlp_models
+    from claims.nlp import scorer
+
     if nlp_models.configured() != settings.FACTCHECK_SPACY_MODELS:
         nlp_models.configure(settings.FACTCHECK_SPACY_MODELS)
     scorer.configure(settings.FACTCHECK_SCORER_DIRS)
@@ -74,7 +102,7 @@ def _progress_writer(article_id: int):
     return write
 
 
-def _store(article: Article, token: str, result: Extraction) -> None:
+def _store(article: Article, token: str, result) -> None:
     with transaction.atomic():
         finished = Article.objects.filter(
             pk=article.pk, extraction_token=token, extraction_status=ExtractionStatus.EXTRACTING
@@ -124,8 +152,6 @@ def _mark_failed(article_id: int, token: str, reason: str) -> None:
 
 def article_reextract(*, article: Article, keep_human_work: bool = False) -> None:
     """Queue extraction again. Refused when claims carry human work, unless it is to be kept."""
-    from claims.services.ingestion import article_queue_extraction
-
     worked = article.claims.with_desk_work()
     if worked.exists() and not keep_human_work:
         raise ExtractionRefused(
@@ -135,17 +161,13 @@ def article_reextract(*, article: Article, keep_human_work: bool = False) -> Non
             )
             % {"count": worked.count()}
         )
-    article_queue_extraction(article=article)
+    article_extraction_queue(article=article)
 
 
 def articles_sweep(*, queued_for: int, extracting_for: int) -> list[int]:
     """Re-queue articles whose extraction was lost: still queued after `queued_for` seconds
     (the broker lost the message) or extracting after `extracting_for` seconds (the worker
     died past the hard time limit). A fresh token makes any late original message stale."""
-    from datetime import timedelta
-
-    from claims.services.ingestion import article_queue_extraction
-
     now = timezone.now()
     stuck = Article.objects.filter(
         Q(extraction_status=ExtractionStatus.QUEUED, extraction_queued_at__lt=now - timedelta(seconds=queued_for))
@@ -157,7 +179,7 @@ def articles_sweep(*, queued_for: int, extracting_for: int) -> list[int]:
     swept = []
     for article in stuck.only("pk"):
         with transaction.atomic():
-            article_queue_extraction(article=article)
+            article_extraction_queue(article=article)
         swept.append(article.pk)
     if swept:
         logger.warning("Re-queued %s articles whose extraction was lost: %s", len(swept), swept)

@@ -28,9 +28,9 @@ from claims.models import (
     Verdict,
 )
 from claims.models.history import EventKind
+from claims.nlp.language import detect_language
 from claims.selectors import open_matches
 from claims.services.history import event_record
-from claims.services.ingestion import detect_language
 from claims.services.transitions import claim_transition
 
 TOP = 5

@@ -6,6 +6,7 @@ from django.views.decorators.http import require_http_methods
 
 from claims import selectors, workflow
 from claims.forms import ArticleFilterForm, ArticleSubmitForm, ManualClaimForm
+from claims.models import ExtractionStatus
 from claims.services.ingestion import (
     BULK_SUFFIXES,
     ArticleInput,
@@ -57,7 +58,8 @@ def article_create(request):
         try:
             result = article_ingest(data=_input_from_form(form.cleaned_data), submitted_by=request.user)
         except IngestionError as error:
-            form.add_error(None, str(error))
+            # The text may have come from a file: its errors go above the form, the others beside their field.
+            form.add_error(error.field if error.field in form.fields and error.field != "body" else None, str(error))
         else:
             if result.created:
                 messages.success(request, _("Article saved; its claims are being extracted."))
@@ -89,26 +91,29 @@ def article_progress(request, pk: int):
     """The progress bar, polled by htmx while extraction runs."""
     article = get_article_for_user(request, pk)
     response = render(request, "claims/includes/article_progress.html", {"article": article})
-    if article.extraction_status in ("extracted", "failed") and request.htmx:
+    if article.extraction_status in (ExtractionStatus.EXTRACTED, ExtractionStatus.FAILED) and request.htmx:
         response["HX-Refresh"] = "true"  # show the claims
     return response
 
 
 def _bulk_import(request, form, upload):
+    """Good records are saved and bad ones refused, each listed with its line; never half a record."""
     try:
         outcome = articles_import_bulk(name=upload.name, data=upload.read(), submitted_by=request.user)
     except IngestionError as error:
         form.add_error("file", str(error))
         return render(request, "claims/article_form.html", {"form": form}, status=400)
     created = sum(r.created for r in outcome.results)
-    messages.success(
-        request,
-        _("%(created)s articles added, %(existing)s already on the desk.")
-        % {"created": created, "existing": len(outcome.results) - created},
-    )
-    for line, message in outcome.errors[:20]:
-        messages.error(request, _("Line %(line)s: %(message)s") % {"line": line, "message": message})
-    return redirect("claims:article-list")
+    summary = _("%(created)s articles added, %(existing)s already on the desk.") % {
+        "created": created,
+        "existing": len(outcome.results) - created,
+    }
+    if not outcome.errors:
+        messages.success(request, summary)
+        return redirect("claims:article-list")
+    # Every refused line is listed on the page (a message per line would not fit in a cookie or a screen).
+    context = {"form": ArticleSubmitForm(), "bulk_summary": summary, "bulk_errors": outcome.errors}
+    return render(request, "claims/article_form.html", context, status=200 if outcome.results else 400)
 
 
 def highlight_segments(body: str, claims) -> list[tuple[str, object]]:

@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -12,6 +11,7 @@ from claims.models import ClaimStatus
 from claims.people import display_name
 from claims.services import assignment, matching, transitions, verification
 from claims.views.access import desk_required, get_claim_for_user
+from claims.views.navigation import redirect_back
 
 CONTEXT_CHARS = 400
 
@@ -82,13 +82,6 @@ def _verdict_initial(verdict) -> dict:
     return {"rating": verdict.rating, "summary": verdict.summary, "rationale": verdict.rationale}
 
 
-def _back(request, claim):
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return redirect(target)
-    return redirect(claim)
-
-
 @desk_required
 @require_POST
 def claim_transition(request, pk: int, action: str):
@@ -103,12 +96,12 @@ def claim_transition(request, pk: int, action: str):
         if request.htmx:
             return HttpResponse(str(error), status=409)
         messages.error(request, str(error))
-        return _back(request, claim)
+        return redirect_back(request, claim)
     if request.htmx:
         done = claim.status != ClaimStatus.DETECTED  # an undo puts the row back to decide
         return render(request, "claims/includes/triage_row.html", {"claim": claim, "done": done})
     messages.success(request, _("Claim %(id)s: %(status)s.") % {"id": claim.pk, "status": claim.get_status_display()})
-    return _back(request, claim)
+    return redirect_back(request, claim)
 
 
 @desk_required
@@ -141,7 +134,7 @@ def claim_assign(request, pk: int):
         messages.error(request, str(error))
     else:
         messages.success(request, _("Assigned to %(user)s.") % {"user": display_name(done.assignee)})
-    return _back(request, claim)
+    return redirect_back(request, claim)
 
 
 def _form_action(request, pk: int, form_class, key: str, act, success: str = ""):

@@ -2,6 +2,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from claims import selectors
+from claims.validators import query_text
 from claims.views.access import desk_required
 
 
@@ -24,7 +25,7 @@ def review_queue(request):
 
 @desk_required
 def search(request):
-    query = request.GET.get("q", "").strip()
+    query = query_text(request.GET.get("q"))
     claims = articles = []
     if query:
         claims = selectors.claims_search(query=query)[:50]

@@ -13,6 +13,7 @@ from claims import forms, workflow
 from claims.exporters.claimreview_reader import ClaimReviewError
 from claims.models import Claim, ClaimMatch, FactCheck
 from claims.services import matching
+from claims.validators import query_text
 from claims.views.access import desk_required, get_claim_for_user, require
 
 DECISIONS = {
@@ -76,7 +77,7 @@ def claim_link(request, pk: int):
 def library(request):
     """The published fact-checks new claims are matched against; editors import more."""
     checks = FactCheck.objects.order_by("-date_published", "-id")
-    query = request.GET.get("q", "").strip()[:200]
+    query = query_text(request.GET.get("q"))
     if query:
         checks = checks.filter(claim_reviewed__icontains=query)
     page = Paginator(checks, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -118,4 +119,10 @@ def library_import(request):
     )
     for problem in result.problems[:10]:
         messages.warning(request, _("Skipped %(problem)s") % {"problem": problem})
+    if len(result.problems) > 10:
+        more = len(result.problems) - 10
+        messages.warning(
+            request, ngettext("…and %(count)s more review skipped.", "…and %(count)s more reviews skipped.", more)
+            % {"count": more},
+        )
     return redirect("claims:library")

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from claims import forms, selectors, workflow
 from claims.services import assignment, transitions
 from claims.views.access import desk_required, get_article_for_user, require
+from claims.views.navigation import redirect_back
 
 PAGE_SIZE = 50
 
@@ -50,7 +51,7 @@ def triage_bulk(request):
         messages.success(
             request, ngettext("%(n)s claim updated.", "%(n)s claims updated.", len(claims)) % {"n": len(claims)}
         )
-    return redirect(request.POST.get("next") or reverse("claims:triage"))
+    return redirect_back(request, reverse("claims:triage"))
 
 
 def _assign_all(claims, actor, data) -> None:

@@ -84,3 +84,13 @@ def test_a_claim_with_history_cannot_be_deleted():
     with pytest.raises(ProtectedError):
         claim.delete()
     assert ClaimEvent.objects.filter(claim=claim).exists()
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "ftp://ftp.example.org/a", "https://x.org/" + "a" * 1000])
+def test_models_refuse_a_link_that_is_not_http_so_the_admin_does_too(url):
+    from claims.models import Evidence, FactCheck
+
+    for model in (ArticleFactory.build(url=url), Evidence(url=url), FactCheck(url=url)):
+        with pytest.raises(ValidationError) as refused:
+            model.full_clean(exclude=[f.name for f in model._meta.fields if f.name != "url"])
+        assert set(refused.value.message_dict) == {"url"}

@@ -144,6 +144,15 @@ def test_the_jsonl_export_filters_by_rating_and_checker(client, editor_user, che
     assert lines[0]["assignee"] == checker_user.username and lines[0]["approved"] is True
 
 
+def test_the_checker_filter_reads_the_name_around_a_nul_character(client, editor_user, checker_user, reviewed_article):
+    client.force_login(editor_user)
+    query = {"format": "jsonl", "rating": "unverifiable", "checker": f"{checker_user.username}\x00"}
+    response = client.get(reverse("claims:export-stream"), query)
+    assert response.status_code == 200
+    lines = [json.loads(line) for line in b"".join(response.streaming_content).decode().splitlines()]
+    assert [line["id"] for line in lines] == [reviewed_article["unverifiable"].pk]
+
+
 def test_a_background_export_becomes_a_file_the_page_links_to(
     client, editor_user, reviewed_article, django_capture_on_commit_callbacks
 ):

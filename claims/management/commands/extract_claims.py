@@ -3,8 +3,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from claims.nlp.language import detect_language
 from claims.nlp.pipeline import OUTLET_FALLBACK, Extraction, extract, extract_many
-from claims.services.ingestion import detect_language, split_metadata_line
+from claims.services.ingestion import split_metadata_line
 
 
 class Command(BaseCommand):

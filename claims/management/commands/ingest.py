@@ -25,31 +25,39 @@ class Command(BaseCommand):
         parser.add_argument("--timeout", type=float, default=300, help="Seconds to wait with --wait.")
 
     def handle(self, *args, paths, wait, timeout, **options):
-        results, failures = [], 0
+        results, failures, refused = [], 0, 0
         for path in paths:
             try:
-                results.extend(self._ingest(path))
+                saved, refused_lines = self._ingest(path)
             except (IngestionError, OSError) as error:
                 failures += 1
                 self.stderr.write(f"{path}: {error}")
+            else:
+                results.extend(saved)
+                refused += refused_lines
         if wait:
             self._wait([r.article.pk for r in results], timeout)
-        if failures:
-            raise CommandError(f"{failures} file(s) could not be ingested.")
+        if failures or refused:
+            raise CommandError(
+                f"{failures} file(s) could not be ingested and {refused} record(s) were refused (listed above); "
+                "everything else was saved."
+            )
 
-    def _ingest(self, path: Path) -> list[IngestResult]:
+    def _ingest(self, path: Path) -> tuple[list[IngestResult], int]:
+        """The articles saved from `path`, and how many of its records were refused."""
         data = path.read_bytes()
+        errors = []
         if path.suffix.lower() in BULK_SUFFIXES:
             outcome = articles_import_bulk(name=path.name, data=data)
-            for line, message in outcome.errors:
-                self.stderr.write(f"{path}:{line}: {message}")
-            results = outcome.results
+            results, errors = outcome.results, outcome.errors
         else:
             results = [article_ingest(data=article_input_from_upload(name=path.name, data=data))]
         for result in results:
             state = "created" if result.created else "existing"
             self.stdout.write(f"{result.article.pk}\t{state}\t{result.article.title}")
-        return results
+        for line, message in errors:
+            self.stderr.write(f"{path}:{line}: {message}")
+        return results, len(errors)
 
     def _wait(self, ids: list[int], timeout: float) -> None:
         deadline = time.monotonic() + timeout

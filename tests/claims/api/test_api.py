@@ -109,7 +109,7 @@ def test_invalid_input_answers_400_with_field_errors(editor_user):
     response = client.post("/api/articles/", {"body": "\x00\x01binaire"}, format="json")
     assert response.status_code == 400
     response = client.post("/api/articles/", {"body": "Un texte.", "published": "hier"}, format="json")
-    assert response.status_code == 400 and "body" in response.json()
+    assert response.status_code == 400 and "published" in response.json()
     response = client.get("/api/claims/", {"article": "abc", "status": "nope"})
     assert response.status_code == 400 and set(response.json()) == {"article", "status"}
     claim = ClaimFactory(status=ClaimStatus.IN_REVIEW)
@@ -239,3 +239,87 @@ def test_evidence_without_a_link_is_accepted(checker_user):
         f"/api/claims/{claim.pk}/evidence/", {"title": "Appel au ministère", "stance": "context"}, format="json"
     )
     assert response.status_code == 201 and response.json()["url"] == ""
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url",
+    ["javascript:alert(1)", "data:text/html,<b>x</b>", "ftp://ftp.example.org/a.txt", "https://x.org/" + "a" * 1206],
+)
+def test_the_api_refuses_every_url_the_forms_refuse(editor_user, checker_user, url):
+    client = APIClient()
+    client.force_authenticate(editor_user)
+    response = client.post("/api/articles/", {"body": "Le chômage a baissé de 2 %.", "url": url}, format="json")
+    assert response.status_code == 400 and "url" in response.json()
+    claim = ClaimFactory(status=ClaimStatus.IN_PROGRESS, assignee=checker_user)
+    client.force_authenticate(checker_user)
+    response = client.post(
+        f"/api/claims/{claim.pk}/evidence/", {"url": url, "title": "Source", "stance": "context"}, format="json"
+    )
+    assert response.status_code == 400 and "url" in response.json()
+    assert Article.objects.count() == 1 and not claim.evidence.exists()  # only the claim's own article
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("published", ["2023-01-15 this is not a date", "2023-1-5", "2023-02-30", "15/01/2023"])
+def test_the_api_refuses_a_publication_date_that_is_not_exactly_one_of_the_formats(editor_user, published):
+    client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_authenticate(editor_user)
+    response = client.post("/api/articles/", {"body": "Le chômage a baissé.", "published": published}, format="json")
+    assert response.status_code == 400
+    assert response.json() == {
+        "published": [
+            f"The publication date “{published}” is not a date. Use YYYY-MM-DD, YYYY-MM or YYYY, "
+            "for example 2023-01-15."
+        ]
+    }
+    assert not Article.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"a":' * 5_000 + b"1" + b"}" * 5_000,  # past Python's recursion limit
+        b'{"body": "Un texte.", "title": ' + b"[" * 65 + b"]" * 65 + b"}",  # within it, past ours
+    ],
+)
+def test_a_json_body_nested_too_deep_answers_400_and_saves_nothing(editor_user, body):
+    client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_authenticate(editor_user)
+    response = client.post("/api/articles/", body, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json() == {
+        "detail": "The JSON is nested more than 64 levels deep; nothing the desk reads needs that many."
+    }
+    assert not Article.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_json_body_larger_than_any_article_needs_answers_400_unread(editor_user, settings):
+    settings.FACTCHECK_MAX_ARTICLE_BYTES = 1_000
+    client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_authenticate(editor_user)
+    response = client.post("/api/articles/", {"body": "Une phrase. " * 400}, format="json")
+    assert response.status_code == 400 and "larger than 4,000 bytes" in response.json()["detail"]
+    assert not Article.objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_api_filter_with_a_nul_character_filters_by_what_is_around_it(editor_user, checker_user):
+    mine = ClaimFactory(status=ClaimStatus.ASSIGNED, assignee=checker_user)
+    ClaimFactory(status=ClaimStatus.TO_CHECK)
+    client = APIClient()
+    client.force_authenticate(editor_user)
+    response = client.get("/api/claims/", {"assignee": f"{checker_user.username}\x00"})
+    assert response.status_code == 200
+    assert [c["id"] for c in response.json()["results"]] == [mine.pk]
+
+
+@pytest.mark.django_db
+def test_api_refusals_speak_the_language_the_client_asks_for(editor_user):
+    client = APIClient(HTTP_ACCEPT_LANGUAGE="fr")
+    client.force_authenticate(editor_user)
+    response = client.post("/api/articles/", {"body": "Un texte.", "url": "javascript:alert(1)"}, format="json")
+    refusal = "Seules les adresses http et https sont acceptées, pas « javascript:alert(1) »."
+    assert response.json() == {"url": [refusal]}

@@ -32,6 +32,28 @@ def test_ingest_reports_a_bad_file_and_fails(tmp_path):
     assert not Article.objects.exists()
 
 
+def test_ingest_saves_a_bulk_files_good_records_lists_each_bad_line_and_fails(tmp_path):
+    import json
+
+    lot = tmp_path / "lot.jsonl"
+    records = [
+        {"title": "Un", "body": "Le chômage a baissé de 2 %."},
+        {"title": "Deux", "body": "Le déficit a atteint 5 %.", "url": "https://www.lemonde.fr/" + "a" * 1197},
+        {"title": "Trois", "body": "La dette a augmenté.", "published": "2023-01-15 this is not a date"},
+        {"title": "Quatre", "body": "Le prix du pain a doublé.", "url": "javascript:alert(1)"},
+        {"title": "Cinq", "body": "Les salaires ont progressé de 3 %."},
+    ]
+    lot.write_text("\n".join(json.dumps(r) for r in records))
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.raises(CommandError, match="3 record"):
+        call_command("ingest", str(lot), stdout=out, stderr=err)
+    assert sorted(Article.objects.values_list("title", flat=True)) == ["Cinq", "Un"]
+    assert [line.split("\t")[2] for line in out.getvalue().splitlines()] == ["Un", "Cinq"]
+    refused = err.getvalue().splitlines()
+    assert [line.split(": ", 1)[0] for line in refused] == [f"{lot}:2", f"{lot}:3", f"{lot}:4"]
+    assert "1,220 characters" in refused[0] and "not a date" in refused[1] and "Only http and https" in refused[2]
+
+
 def test_reextract_refuses_an_article_whose_claims_carry_work_unless_told_to_keep_it(tmp_path):
     path = tmp_path / "a.txt"
     path.write_text("Le chômage a baissé de 2 % en 2023, selon l'INSEE.\n\nL'État a dépensé 3 milliards d'euros.")

@@ -1,10 +1,14 @@
 import pytest
 
-from claims.models import Article, ClaimStatus
+from claims.models import Article, ClaimStatus, ExtractionStatus
 from claims.nlp import models as nlp_models
-from claims.services import extraction
-from claims.services.extraction import ExtractionRefused, article_extract, article_reextract
-from claims.services.ingestion import article_queue_extraction
+from claims.nlp import pipeline
+from claims.services.extraction import (
+    ExtractionRefused,
+    article_extract,
+    article_extraction_queue,
+    article_reextract,
+)
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
@@ -54,7 +58,7 @@ def test_a_missing_model_fails_the_article_with_its_reason(monkeypatch):
     def missing(language):
         raise nlp_models.ModelMissing("The spaCy model 'fr_core_news_md' is not installed.")
 
-    monkeypatch.setattr(extraction, "extract", lambda *a, **k: missing("fr"))
+    monkeypatch.setattr(pipeline, "extract", lambda *a, **k: missing("fr"))
     article_extract(article_id=article.pk, token="t1")
     article.refresh_from_db()
     assert article.extraction_status == "failed"
@@ -67,7 +71,7 @@ def test_an_unexpected_error_fails_the_article_instead_of_leaving_it_extracting(
     def boom(*args, **kwargs):
         raise ValueError("bad input")
 
-    monkeypatch.setattr(extraction, "extract", boom)
+    monkeypatch.setattr(pipeline, "extract", boom)
     article_extract(article_id=article.pk, token="t1")
     article.refresh_from_db()
     assert article.extraction_status == "failed"
@@ -100,10 +104,27 @@ def test_reextraction_keeping_human_work_leaves_worked_claims_untouched(django_c
 
 def test_queueing_gives_a_new_token_so_older_messages_become_stale(django_capture_on_commit_callbacks):
     article = _queued()
-    article_queue_extraction(article=article)
+    article_extraction_queue(article=article)
     article.refresh_from_db()
     assert article.extraction_token != "t1"
     assert article_extract(article_id=article.pk, token="t1") is False
+
+
+def test_queueing_resets_a_failed_article_and_sends_one_task_after_commit(django_capture_on_commit_callbacks):
+    article = ArticleFactory(
+        extraction_status=ExtractionStatus.FAILED,
+        extraction_error="Extraction took too long",
+        extraction_token="t1",
+        progress_done=3,
+        progress_total=9,
+    )
+    with django_capture_on_commit_callbacks(execute=False) as sent:
+        article_extraction_queue(article=article)
+    article.refresh_from_db()
+    assert (article.extraction_status, article.extraction_error) == (ExtractionStatus.QUEUED, "")
+    assert (article.progress_done, article.progress_total) == (0, 0)
+    assert article.extraction_queued_at is not None and article.extraction_token != "t1"
+    assert len(sent) == 1
 
 
 def test_stored_claims_carry_score_reasons_claimant_entities_and_scorer_version():

@@ -11,6 +11,7 @@ from claims.services.ingestion import (
     article_ingest,
     article_input_from_upload,
     articles_import_bulk,
+    parse_published,
 )
 from tests.helpers import sample_text
 
@@ -86,6 +87,37 @@ def test_a_bad_date_is_refused():
     with pytest.raises(IngestionError, match="not a date"):
         article_ingest(data=ArticleInput(body="Un texte.", published="hier"))
     assert Article.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2023-01-15", (dt.date(2023, 1, 15), "day")),
+        (" 2023-01 ", (dt.date(2023, 1, 1), "month")),
+        ("2023", (dt.date(2023, 1, 1), "year")),
+        ("", (None, "day")),
+        ("  ", (None, "day")),
+    ],
+)
+def test_a_publication_date_is_a_day_a_month_or_a_year(value, expected):
+    assert parse_published(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        ("2023-01-15 this is not a date", "is not a date"),
+        ("2023-01-15T10:00", "is not a date"),
+        ("2023-1-5", "is not a date"),
+        ("2023-13", "is not a date"),
+        ("２０２３", "is not a date"),
+        ("2023\ud800", r"U\+D800"),
+    ],
+)
+def test_anything_else_is_refused_naming_the_field(value, reason):
+    with pytest.raises(IngestionError, match=reason) as refused:
+        parse_published(value)
+    assert refused.value.field == "published"
 
 
 def test_bulk_jsonl_saves_good_records_and_reports_bad_lines():

@@ -83,6 +83,17 @@ def test_search_finds_claims_by_their_words(client, checker_user):
     assert claim in list(response.context["claims"])
 
 
+@pytest.mark.parametrize("junk", ["\x00", "\x01\x1b", "\x7f"])
+def test_a_search_with_nul_or_control_characters_searches_the_words_around_them(client, checker_user, junk):
+    """PostgreSQL refuses NUL in a string: these searches answered 500 there."""
+    claim = ClaimFactory(article=ArticleFactory(body="Le chômage a baissé de 2 % en 2023. Il fait beau."))
+    client.force_login(checker_user)
+    response = client.get(reverse("claims:search"), {"q": f"chômage{junk}"})
+    assert response.status_code == 200
+    assert response.context["query"] == "chômage" and claim in list(response.context["claims"])
+    assert client.get(reverse("claims:search"), {"q": junk}).status_code == 200
+
+
 def test_french_search_on_postgresql_matches_other_forms_of_a_word(client, checker_user):
     require_postgresql()
     from django.db import connection
@@ -99,3 +110,35 @@ def test_french_search_on_postgresql_matches_other_forms_of_a_word(client, check
         )
         plan = " ".join(row[0] for row in cursor.fetchall())
     assert "claim_text_fr_search" in plan
+
+
+@pytest.mark.parametrize(
+    "next_url",
+    [
+        "https://evil.example/phish",
+        "//evil.example/",
+        "javascript:alert(1)",
+        "https:///evil.example",
+        "\\\\evil.example",
+    ],
+)
+def test_bulk_triage_and_claim_actions_never_send_people_to_another_site(client, editor_user, next_url):
+    claims = [ClaimFactory(article=ArticleFactory()) for _ in range(2)]
+    client.force_login(editor_user)
+    response = client.post(
+        reverse("claims:triage-bulk"), {"action": "keep", "claims": [claims[0].pk], "next": next_url}
+    )
+    assert response.status_code == 302 and response.url == reverse("claims:triage")
+    response = client.post(reverse("claims:claim-transition", args=[claims[1].pk, "keep"]), {"next": next_url})
+    assert response.status_code == 302 and response.url == claims[1].get_absolute_url()
+    for claim in claims:
+        claim.refresh_from_db()
+    assert {c.status for c in claims} == {ClaimStatus.TO_CHECK}  # the actions themselves were done
+
+
+def test_bulk_triage_goes_back_to_the_page_it_came_from_on_this_site(client, editor_user):
+    claim = ClaimFactory()
+    client.force_login(editor_user)
+    back = reverse("claims:triage") + "?page=2"
+    response = client.post(reverse("claims:triage-bulk"), {"action": "keep", "claims": [claim.pk], "next": back})
+    assert response.status_code == 302 and response.url == back

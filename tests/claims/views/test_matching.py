@@ -205,3 +205,44 @@ def test_the_api_lists_a_claims_open_matches_with_the_earlier_rating(client, che
         "false",
         None,
     )
+
+
+def test_the_library_searches_the_words_around_a_nul_character(client, checker_user):
+    FactCheck.objects.create(claim_reviewed="Le vaccin contient une puce.", url="https://x.org/1")
+    FactCheck.objects.create(claim_reviewed="La Terre est plate.", url="https://x.org/2")
+    client.force_login(checker_user)
+    response = client.get(reverse("claims:library"), {"q": "vaccin\x00"})
+    assert response.status_code == 200
+    assert [c.url for c in response.context["page"]] == ["https://x.org/1"]
+
+
+def test_a_library_file_nested_100000_levels_deep_is_refused_and_imports_nothing(client, editor_user):
+    client.force_login(editor_user)
+    deep = b"[" * 100_000 + b"]" * 100_000
+    response = client.post(reverse("claims:library-import"), {"file": _file("deep.json", deep)}, follow=True)
+    assert response.status_code == 200
+    assert "Nothing was imported: The JSON is nested more than 64 levels deep" in response.content.decode()
+    assert not FactCheck.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("data", "skipped"),
+    [
+        ({"claims": ["str"]}, 'review 1: expected a claim object with a “claimReview” list, found "str"'),
+        ({"claims": [{"text": "C", "claimReview": "x"}]}, "review 1: expected a claim object"),
+        ({"claims": [{"text": "C", "claimReview": [7]}]}, "review 1: expected a ClaimReview object, found 7"),
+        ([None], "review 1: expected a ClaimReview object, found null"),
+        ({"@graph": [{"@type": "ClaimReview", "claimReviewed": ["a"], "url": {}}]}, "review 1: no claimReviewed"),
+    ],
+)
+def test_a_library_file_with_wrong_types_lists_what_it_skipped_and_imports_the_rest(client, editor_user, data, skipped):
+    good = {"@type": "ClaimReview", "url": "https://x.org/1", "claimReviewed": "Claim one"}
+    document = {"@graph": [data, good]}
+    client.force_login(editor_user)
+    response = client.post(
+        reverse("claims:library-import"), {"file": _file("mixed.json", json.dumps(document))}, follow=True
+    )
+    page = response.content.decode()
+    assert "1 fact-check added, 0 updated." in page
+    assert f"Skipped {skipped}".replace('"', "&quot;") in page
+    assert list(FactCheck.objects.values_list("claim_reviewed", flat=True)) == ["Claim one"]
