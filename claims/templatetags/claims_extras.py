@@ -104,3 +104,12 @@ def decision_label(code) -> str:
     from claims.models import ReviewDecision
 
     return _label(ReviewDecision, code)
+
+
+@register.filter
+def http_href(url) -> str:
+    """A stored link for an href: kept only if it is an http(s) link (rows saved before the
+    validator existed may hold javascript: or data: addresses); "#" otherwise."""
+    from claims.validators import url_problem
+
+    return url if url and not url_problem(str(url)) else "#"

@@ -124,3 +124,13 @@ def test_the_timeline_shows_labels_not_codes(client, checker_user, editor_user):
     timeline = page.split('id="timeline"')[1]
     assert "Mostly true" in timeline and "Approve" in timeline and "Chloé Durand" in timeline
     assert not re.search(r"\bmostly_true\b|<br>approve\b|\bchecker\b", timeline)
+
+
+def test_a_link_stored_before_the_validator_existed_is_never_rendered_as_a_script_link(client, editor_user):
+    from claims.models import Article
+
+    claim = ClaimFactory()
+    Article.objects.filter(pk=claim.article_id).update(url="javascript:alert(1)")  # an old row, saved unchecked
+    client.force_login(editor_user)
+    page = client.get(claim.article.get_absolute_url()).content.decode()
+    assert "javascript:" not in page
