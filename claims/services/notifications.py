@@ -96,12 +96,14 @@ def notifications_digest(*, today: dt.date | None = None) -> list[int]:
     """
     today = today or timezone.localdate()
     tomorrow = today + dt.timedelta(days=1)
-    claims = Claim.objects.select_related("assignee").filter(
-        Q(due_date=tomorrow) | Q(due_date__lt=today),
-        status__in=workflow.WORKING_STATUSES,
-        assignee__is_active=True,
+    # Claims still with their checker; one in review waits on its reviewers, not on them.
+    claims = list(
+        Claim.objects.select_related("assignee").filter(
+            Q(due_date=tomorrow) | Q(due_date__lt=today),
+            status__in=workflow.WORKING_STATUSES,
+            assignee__is_active=True,
+        )
     )
-    claims = list(claims)
     preferences = _preferences({claim.assignee_id: claim.assignee for claim in claims})
     rows = []
     for claim in claims:
