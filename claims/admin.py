@@ -10,6 +10,7 @@ from claims.models import (
     Comment,
     Evidence,
     FactCheck,
+    Notification,
     Review,
     Verdict,
 )
@@ -116,3 +117,13 @@ class ClaimMatchAdmin(admin.ModelAdmin):
     raw_id_fields = ["claim", "earlier_claim", "fact_check"]
     # Decisions go through the claim page, which records them in the claim's history.
     readonly_fields = ["status", "decided_by", "score", "reasons", "created_at", "updated_at"]
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdmin):
+    """Written by the services and the email worker; here to see what was sent, and why an email failed."""
+
+    list_display = ["created_at", "recipient", "kind", "claim", "email_status", "emailed_at", "read_at"]
+    list_filter = ["kind", "email_status"]
+    list_select_related = ["recipient", "claim"]
+    search_fields = ["recipient__username", "email_error"]

@@ -2,7 +2,7 @@
 
 from django.utils.functional import SimpleLazyObject
 
-from claims import workflow
+from claims import selectors, workflow
 
 
 def roles(request) -> dict:
@@ -21,3 +21,15 @@ def roles(request) -> dict:
         }
 
     return {"can": SimpleLazyObject(compute)}
+
+
+def inbox(request) -> dict:
+    """The count of unread notifications in the navigation: one query, only on pages that show it."""
+    user = request.user if hasattr(request, "user") else None
+
+    def compute() -> dict:
+        if user is None or not user.is_authenticated:
+            return {"unread": 0}
+        return {"unread": selectors.notification_unread_count(user=user)}
+
+    return {"inbox": SimpleLazyObject(compute)}

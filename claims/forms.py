@@ -2,7 +2,15 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from claims.models import ClaimStatus, EvidenceStance, ExportFormat, ExtractionStatus, Rating, ReviewDecision
+from claims.models import (
+    ClaimStatus,
+    EvidenceStance,
+    ExportFormat,
+    ExtractionStatus,
+    Rating,
+    ReviewDecision,
+    UserPreferences,
+)
 from claims.people import display_name
 from claims.services.ingestion import ARTICLE_SUFFIXES, BULK_SUFFIXES, max_bytes
 from claims.validators import query_text, url_problem, validate_http_url
@@ -215,3 +223,18 @@ class LibraryImportForm(forms.Form):
             "or a Google Fact Check Tools export."
         ),
     )
+
+
+class NotificationPreferencesForm(forms.ModelForm):
+    """Which notifications also reach the person by email (in the app, they always do)."""
+
+    class Meta:
+        model = UserPreferences
+        fields = [
+            "email_assigned",
+            "email_review",
+            "email_sent_back",
+            "email_approved",
+            "email_mentioned",
+            "email_digest",
+        ]

@@ -20,6 +20,7 @@ from claims.models import (
     ClaimMatch,
     ClaimStatus,
     MatchStatus,
+    Notification,
     Verdict,
 )
 
@@ -72,6 +73,15 @@ def claim_list_for_review(*, user) -> QuerySet:
         .annotate(current_verdict_id=Verdict.objects.current_subquery())
         .exclude(Exists(own))
     )
+
+
+def notification_list_for_user(*, user) -> QuerySet:
+    """A person's own notifications, newest first, with what each line shows."""
+    return Notification.objects.filter(recipient=user).select_related("actor", "claim").order_by("-created_at", "-id")
+
+
+def notification_unread_count(*, user) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
 
 
 def article_list(

@@ -52,6 +52,36 @@ def run_export(self, job_id: int, token: str = "") -> None:
     export_run(job_id=job_id, token=token, retry=self.request.retries > 0)
 
 
+# Email: SMTP errors, refused connections, timeouts (all OSError) are retried 8 times, waits growing to 10 minutes.
+EMAIL_RETRIES = {"autoretry_for": (OperationalError, OSError), "retry_backoff_max": 600, "max_retries": 8}
+
+
+@shared_task(bind=True, **(IDEMPOTENT | EMAIL_RETRIES))
+def send_notification_emails(self, notification_ids: list[int]) -> None:
+    """Idempotent: each row is claimed before its email goes out, so a redelivered message sends nothing twice."""
+    from claims.services.notifications import notification_emails_send
+
+    notification_emails_send(ids=notification_ids, last_try=self.request.retries >= self.max_retries)
+
+
+@shared_task
+def send_due_digest() -> None:
+    """Periodic (beat, daily): each checker's claims due tomorrow and overdue; once per day, however often it runs."""
+    from claims.services.notifications import notifications_digest
+
+    notifications_digest()
+
+
+@shared_task
+def sweep_notification_emails() -> None:
+    """Periodic (beat): queue again emails the broker lost; fail those whose worker died mid-send."""
+    from claims.services.notifications import notification_emails_sweep
+
+    notification_emails_sweep(
+        queued_for=settings.FACTCHECK_SWEEP_QUEUED_SECONDS, sending_for=settings.CELERY_TASK_TIME_LIMIT + 60
+    )
+
+
 @shared_task
 def sweep_articles() -> None:
     """Periodic (beat): re-queue extractions lost by the broker or a dead worker."""

@@ -1,7 +1,7 @@
 from django.urls import path, register_converter
 
 from claims.converters import IdConverter
-from claims.views import account, articles, claims, dashboard, matching, reports, triage
+from claims.views import account, articles, claims, dashboard, matching, notifications, reports, triage
 
 register_converter(IdConverter, "id")
 
@@ -42,5 +42,9 @@ urlpatterns = [
     path("claims/<id:pk>/matches/<id:match_pk>/<slug:decision>/", matching.match_decide, name="match-decide"),
     path("library/", matching.library, name="library"),
     path("library/import/", matching.library_import, name="library-import"),
+    path("notifications/", notifications.notification_list, name="notification-list"),
+    path("notifications/read/", notifications.notifications_read, name="notifications-read"),
+    path("notifications/<id:pk>/read/", notifications.notification_read, name="notification-read"),
+    path("notifications/preferences/", notifications.notification_preferences, name="notification-preferences"),
     path("accounts/sign-out-everywhere/", account.sign_out_everywhere, name="sign-out-everywhere"),
 ]

@@ -5,6 +5,7 @@ Every view, API endpoint and command asks this module before changing a claim.
 
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -299,6 +300,14 @@ def may_review(*, claim: Claim, user, verdict) -> bool:
         and can_review(user)
         and verdict.author_id != user.pk
     )
+
+
+def reviewers_of(*, verdict: Verdict):
+    """Everyone who may review `verdict` (see `may_review`): active people with the review role but its author."""
+    people = get_user_model().objects.with_perm(
+        "claims.review_verdict", is_active=True, backend="django.contrib.auth.backends.ModelBackend"
+    )
+    return people.exclude(pk=verdict.author_id)
 
 
 def is_blind_to(*, claim: Claim, user, verdict) -> bool:

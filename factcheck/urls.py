@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from claims.views.account import language_set
 from factcheck.health import healthz
 
 urlpatterns = [
@@ -8,6 +9,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("claims.api.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Django's set_language, which also remembers the choice for the person's emails.
+    path("i18n/setlang/", language_set, name="set_language"),
     path("", include("claims.urls")),
 ]

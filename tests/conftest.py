@@ -1,4 +1,5 @@
 import pytest
+from django.db import transaction
 from django.utils import timezone
 
 from claims.models import ClaimStatus, Evidence, Review, Verdict
@@ -130,35 +131,37 @@ def reviewed_article(db, editor_user, checker_user):
             text=sentence,
             status=status,
             assignee=checker_user,
+            verdict=False,  # this fixture writes its own verdicts and reviews
             **kwargs,
         )
 
-    approved = claim(
-        "Le chômage a baissé de 2 % en 2023, selon l'INSEE.",
-        ClaimStatus.APPROVED,
-        claimant="l'INSEE",
-        entities=[{"text": "INSEE", "label": "ORG", "start": 43, "end": 48}],
-    )
-    unverifiable = claim(
-        "Le ministre a affirmé que 300 000 emplois ont été créés.", ClaimStatus.APPROVED, claimant="Le ministre"
-    )
-    pending = claim("La dette atteindra 120 % du PIB en 2030.", ClaimStatus.IN_REVIEW)
-    dismissed = claim("Il fait beau.", ClaimStatus.DISMISSED)
-    for item, rating, summary in (
-        (approved, "mostly_true", "Presque : 1,9 %."),
-        (unverifiable, "unverifiable", "Aucune source."),
-        (pending, "false", "Brouillon du vérificateur."),
-    ):
-        verdict = Verdict.objects.create(
-            claim=item,
-            rating=rating,
-            summary=summary,
-            rationale="Selon les chiffres.",
-            author=checker_user,
-            submitted_at=timezone.now(),
+    with transaction.atomic():  # PostgreSQL checks approved claims and their verdicts at commit
+        approved = claim(
+            "Le chômage a baissé de 2 % en 2023, selon l'INSEE.",
+            ClaimStatus.APPROVED,
+            claimant="l'INSEE",
+            entities=[{"text": "INSEE", "label": "ORG", "start": 43, "end": 48}],
         )
-        if item.status == ClaimStatus.APPROVED:
-            Review.objects.create(verdict=verdict, reviewer=editor_user, decision="approve")
+        unverifiable = claim(
+            "Le ministre a affirmé que 300 000 emplois ont été créés.", ClaimStatus.APPROVED, claimant="Le ministre"
+        )
+        pending = claim("La dette atteindra 120 % du PIB en 2030.", ClaimStatus.IN_REVIEW)
+        dismissed = claim("Il fait beau.", ClaimStatus.DISMISSED)
+        for item, rating, summary in (
+            (approved, "mostly_true", "Presque : 1,9 %."),
+            (unverifiable, "unverifiable", "Aucune source."),
+            (pending, "false", "Brouillon du vérificateur."),
+        ):
+            verdict = Verdict.objects.create(
+                claim=item,
+                rating=rating,
+                summary=summary,
+                rationale="Selon les chiffres.",
+                author=checker_user,
+                submitted_at=timezone.now(),
+            )
+            if item.status == ClaimStatus.APPROVED:
+                Review.objects.create(verdict=verdict, reviewer=editor_user, decision="approve")
     Evidence.objects.create(
         claim=approved,
         url="https://www.insee.fr/chomage",

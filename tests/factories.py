@@ -1,6 +1,7 @@
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.db import transaction
 from django.utils import timezone
 
 from claims.models import Article, Claim, ClaimStatus, Review, ReviewDecision, Verdict
@@ -63,6 +64,13 @@ class ClaimFactory(factory.django.DjangoModelFactory):
     status = ClaimStatus.DETECTED
     # The database refuses a claim being worked on with nobody assigned: give it a checker.
     assignee = factory.LazyAttribute(lambda c: checker("factory_checker") if c.status in WORKED_STATUSES else None)
+
+    @classmethod
+    def _generate(cls, strategy, params):
+        # The claim and its verdict arrive together: PostgreSQL checks them at commit, and in
+        # transactional tests every statement outside a block is its own commit.
+        with transaction.atomic():
+            return super()._generate(strategy, params)
 
     @factory.post_generation
     def verdict(self, create, extracted, **kwargs):

@@ -1,9 +1,10 @@
-from claims.models.accounts import SessionEpoch
+from claims.models.accounts import SessionEpoch, UserPreferences
 from claims.models.articles import Article, ExtractionStatus, Language
 from claims.models.claims import Claim, ClaimOrigin, ClaimStatus
 from claims.models.exports import ExportFormat, ExportJob, ExportStatus
 from claims.models.history import ClaimEvent
 from claims.models.matching import ClaimMatch, FactCheck, MatchStatus
+from claims.models.notifications import DIGEST_KINDS, EmailStatus, Notification, NotificationKind
 from claims.models.verification import (
     Assignment,
     BlindRating,
@@ -24,6 +25,7 @@ __all__ = [
     "ClaimEvent",
     "ClaimMatch",
     "ClaimOrigin",
+    "DIGEST_KINDS",
     "ClaimStatus",
     "Comment",
     "Evidence",
@@ -31,13 +33,17 @@ __all__ = [
     "ExportJob",
     "ExportStatus",
     "EvidenceStance",
+    "EmailStatus",
     "ExtractionStatus",
     "FactCheck",
     "Language",
     "MatchStatus",
+    "Notification",
+    "NotificationKind",
     "Rating",
     "Review",
     "ReviewDecision",
     "SessionEpoch",
+    "UserPreferences",
     "Verdict",
 ]

@@ -1,16 +1,16 @@
 import datetime as dt
 
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from claims import workflow
-from claims.models import Assignment, Claim, ClaimStatus
+from claims.models import Assignment, Claim, ClaimStatus, NotificationKind
 from claims.models.history import EventKind
 from claims.people import display_name
 from claims.services.history import event_record
+from claims.services.notifications import notifications_create
 from claims.services.transitions import claim_transition
 
 OPEN_STATUSES = (ClaimStatus.ASSIGNED, ClaimStatus.IN_PROGRESS, ClaimStatus.IN_REVIEW)
@@ -27,7 +27,7 @@ def checkers_by_load():
 
 
 def claim_assign(*, claim: Claim, actor, assignee, due_date: dt.date | None = None, note: str = "") -> Assignment:
-    """Assign (or reassign) a claim to a checker, record it, and tell the checker by email."""
+    """Assign (or reassign) a claim to a checker, record it, and tell the checker (in the app, and by email)."""
     workflow.check_can_assign(claim=claim, user=actor, assignee=assignee)
     with transaction.atomic():
         if claim.status == ClaimStatus.TO_CHECK:
@@ -49,7 +49,9 @@ def claim_assign(*, claim: Claim, actor, assignee, due_date: dt.date | None = No
                 "assignee_name": display_name(assignee),
             },
         )
-        transaction.on_commit(lambda: _notify(assignment))
+        notifications_create(
+            claim=claim, actor=actor, kind=NotificationKind.ASSIGNED, recipients=[assignee], message=note
+        )
     return assignment
 
 
@@ -64,25 +66,3 @@ def claims_assign_least_loaded(*, claims: list[Claim], actor, due_date=None, not
             assignments.append(claim_assign(claim=claim, actor=actor, assignee=checker, due_date=due_date, note=note))
     return assignments
 
-
-def _notify(assignment: Assignment) -> None:
-    if not assignment.assignee.email:
-        return
-    claim = assignment.claim
-    lines = [
-        _("A claim was assigned to you by %(editor)s:") % {"editor": display_name(assignment.assigned_by)},
-        "",
-        f"« {claim.display_text} »",
-        "",
-    ]
-    if assignment.due_date:
-        lines.append(_("Due: %(date)s") % {"date": assignment.due_date.isoformat()})
-    if assignment.note:
-        lines.append(_("Note: %(note)s") % {"note": assignment.note})
-    send_mail(
-        subject=_("[Factcheck] Claim assigned to you"),
-        message="\n".join(lines),
-        from_email=None,
-        recipient_list=[assignment.assignee.email],
-        fail_silently=True,
-    )

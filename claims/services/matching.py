@@ -25,12 +25,14 @@ from claims.models import (
     EvidenceStance,
     FactCheck,
     MatchStatus,
+    NotificationKind,
     Verdict,
 )
 from claims.models.history import EventKind
 from claims.nlp.language import detect_language
 from claims.selectors import open_matches
 from claims.services.history import event_record
+from claims.services.notifications import notifications_create
 from claims.services.transitions import claim_transition
 
 TOP = 5
@@ -306,6 +308,12 @@ def verdict_reuse(*, match: ClaimMatch, actor) -> Verdict:
             kind=EventKind.VERDICT,
             message=earlier.summary,
             changes={"rating": earlier.rating, "verdict": verdict.pk, "reused_from": _target_change(match)},
+        )
+        notifications_create(
+            claim=claim,
+            actor=actor,
+            kind=NotificationKind.REVIEW_REQUESTED,
+            recipients=workflow.reviewers_of(verdict=verdict),
         )
     return verdict
 

@@ -11,6 +11,7 @@ from claims.models import (
     ClaimStatus,
     Comment,
     Evidence,
+    NotificationKind,
     Rating,
     Review,
     ReviewDecision,
@@ -18,6 +19,7 @@ from claims.models import (
 )
 from claims.models.history import EventKind
 from claims.services.history import event_record
+from claims.services.notifications import mentioned_people, notifications_create
 from claims.services.transitions import claim_transition
 
 
@@ -47,6 +49,13 @@ def comment_add(*, claim: Claim, actor, body: str) -> Comment:
     with transaction.atomic():
         comment = Comment.objects.create(claim=claim, author=actor, body=body.strip())
         event_record(claim=claim, actor=actor, kind=EventKind.COMMENT, message=comment.body)
+        notifications_create(
+            claim=claim,
+            actor=actor,
+            kind=NotificationKind.MENTIONED,
+            recipients=mentioned_people(comment.body),
+            message=comment.body,
+        )
     return comment
 
 
@@ -79,6 +88,13 @@ def verdict_submit(*, claim: Claim, actor, rating: str, summary: str, rationale:
             kind=EventKind.VERDICT,
             message=summary,
             changes={"rating": rating, "verdict": verdict.pk},
+        )
+        # Nothing of the verdict itself: its reviewers are blind to it until they rate it.
+        notifications_create(
+            claim=claim,
+            actor=actor,
+            kind=NotificationKind.REVIEW_REQUESTED,
+            recipients=workflow.reviewers_of(verdict=verdict),
         )
     return verdict
 
@@ -113,6 +129,13 @@ def review_submit(*, claim: Claim, actor, decision: str, comment: str = "") -> R
             kind=EventKind.REVIEW,
             message=comment,
             changes={"decision": decision, "verdict": verdict.pk},
+        )
+        notifications_create(
+            claim=claim,
+            actor=actor,
+            kind=NotificationKind.APPROVED if decision == ReviewDecision.APPROVE else NotificationKind.SENT_BACK,
+            recipients=[verdict.author],
+            message=comment,
         )
     return review
 

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
 from claims import workflow
-from claims.models import Article, Claim
+from claims.models import Article, Claim, Notification
 
 
 def desk_required(view):
@@ -39,3 +39,10 @@ def get_claim_for_user(request, pk: int) -> Claim:
     if not workflow.is_desk_member(request.user):
         raise PermissionDenied("No desk role")
     return get_object_or_404(Claim.objects.select_related("article", "assignee"), pk=pk)
+
+
+def get_notification_for_user(request, pk: int) -> Notification:
+    """One's own notifications only: anyone else's is 404, as if it did not exist."""
+    if not workflow.is_desk_member(request.user):
+        raise PermissionDenied("No desk role")
+    return get_object_or_404(Notification, pk=pk, recipient=request.user)

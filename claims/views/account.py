@@ -1,4 +1,4 @@
-"""The user's own account: signing out everywhere (password changes are Django's own pages)."""
+"""The user's own account: signing out everywhere, the language switch (password changes are Django's own pages)."""
 
 from django.conf import settings
 from django.contrib import messages
@@ -6,9 +6,10 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
+from django.views import i18n
 from django.views.decorators.http import require_POST
 
-from claims.services import accounts
+from claims.services import accounts, notifications
 
 
 @require_POST
@@ -24,3 +25,12 @@ def sign_out_everywhere(request):
         ),
     )
     return redirect(settings.LOGIN_URL)
+
+
+@require_POST
+def language_set(request):
+    """Django's language switch, remembered for a signed-in person: the desk's emails to them use it too."""
+    response = i18n.set_language(request)
+    if request.user.is_authenticated:
+        notifications.preferences_set_language(user=request.user, language=request.POST.get("language", ""))
+    return response

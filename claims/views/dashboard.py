@@ -1,7 +1,7 @@
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
-from claims import selectors
+from claims import selectors, workflow
 from claims.validators import query_text
 from claims.views.access import desk_required
 
@@ -11,10 +11,18 @@ def dashboard(request):
     return render(request, "claims/dashboard.html", selectors.dashboard_data(user=request.user))
 
 
+REVIEWS_IN_QUEUE = 50
+
+
 @desk_required
 def my_queue(request):
+    """My claims; for a reviewer, first the verdicts waiting for their review (all of them on the Reviews page)."""
     page = Paginator(selectors.claim_queue_for_user(user=request.user), 50).get_page(request.GET.get("page"))
-    return render(request, "claims/claim_queue.html", {"page": page, "title_key": "queue"})
+    context = {"page": page, "title_key": "queue", "reviews": None}
+    if workflow.can_review(request.user):
+        reviews = list(selectors.claim_list_for_review(user=request.user)[: REVIEWS_IN_QUEUE + 1])
+        context |= {"reviews": reviews[:REVIEWS_IN_QUEUE], "reviews_more": len(reviews) > REVIEWS_IN_QUEUE}
+    return render(request, "claims/claim_queue.html", context)
 
 
 @desk_required

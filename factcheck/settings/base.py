@@ -7,6 +7,7 @@ The defaults need no server: SQLite in ``var/`` and Kombu's filesystem broker. S
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.utils import get_random_secret_key
 from django.utils.translation import gettext_lazy as _
@@ -83,6 +84,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "claims.context_processors.roles",
+                "claims.context_processors.inbox",
             ],
         },
     },
@@ -180,6 +182,14 @@ MEDIA_ROOT = VAR_DIR / "media"
 
 EMAIL_BACKEND = envstr("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "factcheck@localhost")
+# Where people reach the desk: emails link to claims under this address (make run serves this one).
+FACTCHECK_BASE_URL = envstr("FACTCHECK_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+if not FACTCHECK_BASE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured("FACTCHECK_BASE_URL must begin with http:// or https:// (the address people open).")
+# The daily digest of claims due tomorrow and overdue goes out at this hour, in TIME_ZONE.
+FACTCHECK_DIGEST_HOUR = envint("FACTCHECK_DIGEST_HOUR", 7)
+if not 0 <= FACTCHECK_DIGEST_HOUR <= 23:
+    raise ImproperlyConfigured("FACTCHECK_DIGEST_HOUR must be an hour from 0 to 23.")
 
 # Ingestion refuses bodies (and uploads) larger than this, in bytes; bulk files may be 50 times it.
 FACTCHECK_MAX_ARTICLE_BYTES = envint("FACTCHECK_MAX_ARTICLE_BYTES", 1_000_000)
@@ -312,7 +322,14 @@ FACTCHECK_SWEEP_EVERY = envint("FACTCHECK_SWEEP_EVERY", 120)
 CELERY_BEAT_SCHEDULE = {
     "sweep-lost-extractions": {"task": "claims.tasks.sweep_articles", "schedule": FACTCHECK_SWEEP_EVERY},
     "sweep-lost-exports": {"task": "claims.tasks.sweep_exports", "schedule": FACTCHECK_SWEEP_EVERY},
+    "sweep-lost-notification-emails": {
+        "task": "claims.tasks.sweep_notification_emails",
+        "schedule": FACTCHECK_SWEEP_EVERY,
+    },
+    "due-digest": {"task": "claims.tasks.send_due_digest", "schedule": crontab(minute=0, hour=FACTCHECK_DIGEST_HOUR)},
 }
+# Beat's crontab hours are the desk's local time.
+CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 LOGGING = {

@@ -77,6 +77,12 @@ def test_sweep_requeues_lost_exports_and_fails_those_lost_too_often(editor_user)
     out = io.StringIO()
     call_command("sweep", "--max-attempts", "2", stdout=out)
     lines = out.getvalue().splitlines()
-    assert lines == ["re-queued 0", f"exports re-queued 1: {lost.pk}", f"exports failed 1: {tired.pk}"]
+    assert lines == [
+        "re-queued 0",
+        f"exports re-queued 1: {lost.pk}",
+        f"exports failed 1: {tired.pk}",
+        "emails re-queued 0",
+        "emails failed 0",
+    ]
     assert ExportJob.objects.get(pk=lost.pk).status == ExportStatus.DONE  # run in-process in tests
     assert ExportJob.objects.get(pk=tired.pk).status == ExportStatus.FAILED

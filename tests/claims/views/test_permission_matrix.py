@@ -49,6 +49,8 @@ GETS = [
     Case("search", DESK, lambda c: reverse("claims:search") + "?q=chômage"),
     Case("triage", EDITORS, lambda c: reverse("claims:triage")),
     Case("submit article page", EDITORS, lambda c: reverse("claims:article-create")),
+    Case("notifications", DESK, lambda c: reverse("claims:notification-list")),
+    Case("notification preferences", DESK, lambda c: reverse("claims:notification-preferences")),
 ]
 
 POSTS = [
