@@ -1,5 +1,7 @@
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from claims.models import (
@@ -180,14 +182,36 @@ class ReviewForm(forms.Form):
         return data
 
 
+def page_language() -> str:
+    return (translation.get_language() or settings.LANGUAGE_CODE)[:2]
+
+
 class ExportForm(forms.Form):
     format = forms.ChoiceField(label=_("Format"), choices=ExportFormat.choices)
+    language = forms.ChoiceField(
+        label=_("Headings and labels in"),
+        choices=settings.LANGUAGES,
+        required=False,
+        help_text=_("Statuses, ratings and types are labelled in this language; their codes keep their own columns."),
+    )
+    bom = forms.BooleanField(
+        label=_("UTF-8 with BOM (for Excel)"),
+        required=False,
+        help_text=_("CSV only: without it, Excel shows accented letters garbled."),
+    )
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("All")), *ClaimStatus.choices])
     rating = forms.ChoiceField(label=_("Rating"), required=False, choices=[("", _("All")), *Rating.choices])
     article = forms.IntegerField(label=_("Article number"), required=False, min_value=1, max_value=10**18 - 1)
     checker = QueryTextField(label=_("Checker (username)"), required=False, max_length=150)
     date_from = forms.DateField(label=_("Claims from"), required=False, widget=IsoDateInput())
     date_to = forms.DateField(label=_("to"), required=False, widget=IsoDateInput())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].initial = page_language()  # the page's, unless chosen
+
+    def clean_language(self) -> str:
+        return self.cleaned_data["language"] or page_language()
 
     def filters(self) -> dict:
         keys = ("status", "rating", "article", "checker", "date_from", "date_to")

@@ -155,6 +155,8 @@ def dashboard_data(*, user) -> dict:
     desk = cache.get_or_set(DASHBOARD_CACHE_KEY, desk_figures, settings.FACTCHECK_DASHBOARD_CACHE_SECONDS)
     return {
         **desk,
+        # Asked of the database unless claims are counted: the cached figures may predate the first article.
+        "desk_empty": not any(n for _status, n in desk["by_status"]) and not Article.objects.exists(),
         "my_queue": claim_queue_for_user(user=user)[:10],
         "overdue": claim_list().filter(status__in=OPEN_STATUSES, due_date__lt=today).order_by("due_date")[:20],
         "recent": ClaimEvent.objects.select_related("actor", "claim").order_by("-created_at", "-id")[:15],

@@ -3,17 +3,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
-SAMPLE=../shared/samples/cnn-2023-01-chine-russie-fr.txt
 HOST=${HOST:-127.0.0.1}
 PORT=${PORT:-8000}
 
 $PY manage.py migrate --noinput -v0
 $PY manage.py seed_demo
-if [ -f "$SAMPLE" ]; then
-  $PY manage.py ingest "$SAMPLE"
-else
-  echo "Sample article not found at $SAMPLE; the desk starts empty."
-fi
+# ../shared/samples/ when present, else the article shipped in claims/fixtures/.
+$PY manage.py load_sample
 
 .venv/bin/celery -A factcheck worker --beat --loglevel=INFO --concurrency=1 > var/worker.log 2>&1 &
 WORKER=$!

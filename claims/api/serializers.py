@@ -1,5 +1,6 @@
 """Explicit fields only: nothing reaches a model that a serializer does not name."""
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -219,7 +220,19 @@ class ExportJobSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ExportJob
-        fields = ["id", "format", "filters", "status", "rows_done", "rows_total", "error", "created_at", "download_url"]
+        fields = [
+            "id",
+            "format",
+            "language",
+            "bom",
+            "filters",
+            "status",
+            "rows_done",
+            "rows_total",
+            "error",
+            "created_at",
+            "download_url",
+        ]
         read_only_fields = fields
 
     def get_download_url(self, job) -> str | None:
@@ -232,6 +245,8 @@ class ExportJobSerializer(serializers.ModelSerializer):
 
 class ExportCreateSerializer(serializers.Serializer):
     format = serializers.ChoiceField(choices=ExportFormat.choices, default="csv")
+    language = serializers.ChoiceField(choices=settings.LANGUAGES, required=False)
+    bom = serializers.BooleanField(default=False)
     status = serializers.ChoiceField(choices=ClaimStatus.choices, required=False)
     rating = serializers.ChoiceField(choices=Rating.choices, required=False)
     article = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)

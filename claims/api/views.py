@@ -267,6 +267,7 @@ class ExportViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, viewsets
     def create(self, request):
         data = s.ExportCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        filters = {k: v for k, v in data.validated_data.items() if k != "format"}
-        job = export_request(user=request.user, format=data.validated_data["format"], filters=filters)
+        options = {k: v for k, v in data.validated_data.items() if k in ("format", "language", "bom")}
+        filters = {k: v for k, v in data.validated_data.items() if k not in options}
+        job = export_request(user=request.user, filters=filters, **options)
         return Response(s.ExportJobSerializer(job, context={"request": request}).data, status=status.HTTP_202_ACCEPTED)

@@ -1,6 +1,6 @@
 from claims.models.accounts import SessionEpoch, UserPreferences
 from claims.models.articles import Article, ExtractionStatus, Language
-from claims.models.claims import Claim, ClaimOrigin, ClaimStatus
+from claims.models.claims import Claim, ClaimOrigin, ClaimStatus, ClaimType
 from claims.models.exports import ExportFormat, ExportJob, ExportStatus
 from claims.models.history import ClaimEvent
 from claims.models.matching import ClaimMatch, FactCheck, MatchStatus
@@ -27,6 +27,7 @@ __all__ = [
     "ClaimOrigin",
     "DIGEST_KINDS",
     "ClaimStatus",
+    "ClaimType",
     "Comment",
     "Evidence",
     "ExportFormat",

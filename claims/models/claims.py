@@ -18,6 +18,18 @@ class ClaimStatus(models.TextChoices):
     APPROVED = "approved", _("Approved")
 
 
+class ClaimType(models.TextChoices):
+    """What a claim is about, as extraction names it (`Claim.types` holds a list of these codes)."""
+
+    QUANTITY = "quantity", _("quantity")
+    QUOTE = "quote", _("quote")
+    REPORTED_STATEMENT = "reported_statement", _("reported statement")
+    EVENT = "event", _("event")
+    PREDICTION = "prediction", _("prediction")
+    COMPARISON = "comparison", _("comparison")
+    CAUSAL = "causal", _("causal")
+
+
 class ClaimOrigin(models.TextChoices):
     EXTRACTED = "extracted", _("Extracted")
     MANUAL = "manual", _("Added by a person")

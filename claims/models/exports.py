@@ -10,6 +10,7 @@ from claims.models.base import TimeStampedModel
 class ExportFormat(models.TextChoices):
     CSV = "csv", "CSV"
     JSONL = "jsonl", "JSON Lines"
+    XLSX = "xlsx", _("Spreadsheet (Excel .xlsx)")
 
 
 class ExportStatus(models.TextChoices):
@@ -27,6 +28,9 @@ class ExportJob(TimeStampedModel):
     )
     format = models.CharField(_("format"), max_length=5, choices=ExportFormat, default=ExportFormat.CSV)
     filters = models.JSONField(_("filters"), default=dict, blank=True)
+    # Headings (spreadsheet) and labels (every format) are in this language.
+    language = models.CharField(_("language"), max_length=8, default="fr")
+    bom = models.BooleanField(_("UTF-8 with BOM (for Excel)"), default=False)  # CSV only
     status = models.CharField(_("status"), max_length=8, choices=ExportStatus, default=ExportStatus.QUEUED)
     rows_done = models.PositiveIntegerField(default=0)
     rows_total = models.PositiveIntegerField(default=0)
@@ -45,7 +49,7 @@ class ExportJob(TimeStampedModel):
         verbose_name_plural = _("exports")
 
     def __str__(self) -> str:
-        return f"{self.get_format_display()} {self.created_at:%Y-%m-%d %H:%M}"
+        return f"{self.get_format_display()} {timezone.localtime(self.created_at):%Y-%m-%d %H:%M}"
 
     def get_absolute_url(self) -> str:
         return reverse("claims:export-detail", args=[self.pk])

@@ -26,9 +26,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from claims import workflow
-from claims.exporters.tabular import csv_lines, jsonl_lines
 from claims.models import ExportFormat, ExportJob, ExportStatus
-from claims.reports import EXPORT_COLUMNS, export_queryset, export_rows
+from claims.reports import export_lines, export_queryset, export_rows, export_xlsx
 from claims.tasks import TRANSIENT_ERRORS, run_export
 
 logger = logging.getLogger(__name__)
@@ -46,12 +45,16 @@ def running_limit() -> int:
     return settings.CELERY_TASK_TIME_LIMIT + 60
 
 
-def export_request(*, user, format: str, filters: dict) -> ExportJob:
+def export_request(
+    *, user, format: str, filters: dict, language: str | None = None, bom: bool = False
+) -> ExportJob:
+    """`language`: of the spreadsheet's headings and of the labels (default: the desk's)."""
     if not workflow.can_export(user):
         raise workflow.NotAllowed(_("Only editors can export."))
     clean = {key: str(value) for key, value in filters.items() if key in FILTER_KEYS and value not in (None, "")}
+    language = language or settings.LANGUAGE_CODE[:2]
     with transaction.atomic():
-        job = ExportJob.objects.create(requested_by=user, format=format, filters=clean)
+        job = ExportJob.objects.create(requested_by=user, format=format, filters=clean, language=language, bom=bom)
         job.token = _queue(job.pk)
     return job
 
@@ -141,11 +144,16 @@ def _write(job: ExportJob) -> None:
     path = Path(job.file.storage.path(job.file_name))
     partial = path.with_name(path.name + ".part")  # one writer at a time: the claim sees to it
     path.parent.mkdir(parents=True, exist_ok=True)
+    rows = _counted(job.pk, export_rows(claims, language=job.language))
     try:
-        with partial.open("w", encoding="utf-8", newline="") as out:  # line by line: constant memory
-            out.writelines(_lines(job, claims))
-            out.flush()
-            os.fsync(out.fileno())
+        if job.format == ExportFormat.XLSX:
+            with partial.open("wb") as out:  # row by row through a temporary file: constant memory
+                export_xlsx(out, rows, language=job.language)
+                _sync(out)
+        else:
+            with partial.open("w", encoding="utf-8", newline="") as out:  # line by line: constant memory
+                out.writelines(export_lines(job.format, rows, bom=job.bom))
+                _sync(out)
         os.replace(partial, path)  # atomic: the name holds a whole file, an earlier one, or nothing
     finally:
         partial.unlink(missing_ok=True)
@@ -154,6 +162,11 @@ def _write(job: ExportJob) -> None:
     )
     if not finished:
         logger.info("Export %s was re-queued while running; its next run writes the file again", job.pk)
+
+
+def _sync(out) -> None:
+    out.flush()
+    os.fsync(out.fileno())
 
 
 def _fail(job_id: int, token: str, reason: str) -> None:
@@ -186,13 +199,6 @@ def _interrupted(attempts: int) -> str:
         "Try again later or narrow it; if it keeps failing, tell an administrator.",
         attempts,
     ) % {"count": attempts}
-
-
-def _lines(job: ExportJob, claims):
-    rows = _counted(job.pk, export_rows(claims))
-    if job.format == ExportFormat.CSV:
-        return csv_lines(EXPORT_COLUMNS, rows)
-    return jsonl_lines(rows)
 
 
 def _counted(job_id: int, rows):

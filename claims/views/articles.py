@@ -35,8 +35,11 @@ def article_list(request):
     page = Paginator(articles, PAGE_SIZE).get_page(request.GET.get("page"))
     querystring = request.GET.copy()
     querystring.pop("page", None)
+    desk_empty = page.paginator.count == 0 and not any(filters.values())  # no article at all, not none matching
     return render(
-        request, "claims/article_list.html", {"page": page, "form": form, "querystring": querystring.urlencode()}
+        request,
+        "claims/article_list.html",
+        {"page": page, "form": form, "querystring": querystring.urlencode(), "desk_empty": desk_empty},
     )
 
 

@@ -19,8 +19,8 @@ def _slow_export_rows(**_kwargs) -> None:
 
     rows = exports.export_rows
 
-    def slow(claims):
-        for row in rows(claims):
+    def slow(claims, **options):
+        for row in rows(claims, **options):
             time.sleep(ROW_SECONDS)
             yield row
 

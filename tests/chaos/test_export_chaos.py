@@ -68,7 +68,7 @@ def assert_whole_and_correct(job) -> None:
     job.refresh_from_db()
     assert job.status == ExportStatus.DONE, job.error
     assert job.rows_done == job.rows_total == ROWS
-    expected = "".join(csv_lines(EXPORT_COLUMNS, export_rows(export_queryset(job.filters))))
+    expected = "".join(csv_lines(EXPORT_COLUMNS, export_rows(export_queryset(job.filters), language=job.language)))
     assert _final(job).read_bytes().decode("utf-8") == expected
     assert job.file.name == job.file_name and not _partial(job).exists()
 

@@ -7,7 +7,7 @@ import re
 import pytest
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from rest_framework.test import APIClient
 
 from claims import selectors, workflow
@@ -69,7 +69,7 @@ def test_case_2_submitting_without_a_verdict_is_refused_everywhere(client, check
     claim = ClaimFactory(status=ClaimStatus.IN_PROGRESS, assignee=checker_user)
     client.force_login(checker_user)
     assert client.post(reverse("claims:claim-transition", args=[claim.pk, "submit"])).status_code == 404
-    with pytest.raises(workflow.WorkflowError, match="Write the verdict"):
+    with translation.override("en"), pytest.raises(workflow.WorkflowError, match="Write the verdict"):
         claim_transition(claim=claim, actor=checker_user, action="submit", service="verdict_submit")
     claim.refresh_from_db()
     assert claim.status == ClaimStatus.IN_PROGRESS
@@ -89,7 +89,7 @@ def test_case_3_assigning_to_nobody_is_refused(client, editor_user):
     claim = ClaimFactory(status=ClaimStatus.TO_CHECK)
     client.force_login(editor_user)
     assert client.post(reverse("claims:claim-transition", args=[claim.pk, "assign"])).status_code == 404
-    with pytest.raises(workflow.WorkflowError, match="Choose the checker"):
+    with translation.override("en"), pytest.raises(workflow.WorkflowError, match="Choose the checker"):
         claim_transition(claim=claim, actor=editor_user, action="assign", service="claim_assign")
     claim.refresh_from_db()
     assert (claim.status, claim.assignee) == (ClaimStatus.TO_CHECK, None)

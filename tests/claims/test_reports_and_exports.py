@@ -4,11 +4,16 @@ import json
 import re
 import shutil
 import subprocess
+import zipfile
+from datetime import UTC, datetime
 
+import openpyxl
 import pytest
 from django.urls import reverse
 
-from claims.models import ExportJob, Verdict
+from claims import reports
+from claims.models import Claim, ExportJob, Review, Verdict
+from tests.factories import ClaimFactory
 from tests.helpers import require
 
 pytestmark = pytest.mark.django_db
@@ -188,3 +193,169 @@ def test_only_editors_export_and_read_reports(client, request, role, reviewed_ar
         reverse("claims:export-stream") + "?format=csv",
     ):
         assert client.get(url).status_code == 403
+
+
+HISTORICAL_CSV_COLUMNS = [
+    "id",
+    "article_id",
+    "article_title",
+    "article_url",
+    "outlet",
+    "published",
+    "text",
+    "wording",
+    "start",
+    "end",
+    "score",
+    "claimant",
+    "types",
+    "status",
+    "assignee",
+    "due_date",
+    "rating",
+    "verdict_summary",
+    "approved",
+    "created_at",
+    "updated_at",
+]
+
+
+@pytest.fixture
+def hostile_claim(reviewed_article, checker_user):
+    """A claim whose text as published starts with a spreadsheet formula."""
+    checker_user.first_name, checker_user.last_name = "Chloé", "Durand"
+    checker_user.save()
+    article = reviewed_article["article"]
+    text = '=HYPERLINK("http://evil") Le ministre a affirmé que 300 000 emplois ont été créés.'
+    start = article.body.index(text)
+    return ClaimFactory(
+        article=article, text=text, start=start, end=start + len(text), status="assigned", assignee=checker_user
+    )
+
+
+def _download(client, **params) -> bytes:
+    response = client.get(reverse("claims:export-stream"), params)
+    assert response.status_code == 200
+    return b"".join(response.streaming_content)
+
+
+def _sheet(content: bytes):
+    workbook = openpyxl.load_workbook(io.BytesIO(content))
+    rows = list(workbook.active.iter_rows())
+    return [c.value for c in rows[0]], [{h.value: c for h, c in zip(rows[0], row, strict=True)} for row in rows[1:]]
+
+
+def test_the_spreadsheet_export_labels_in_the_chosen_language_beside_the_codes(
+    client, editor_user, reviewed_article, hostile_claim
+):
+    client.force_login(editor_user)
+    headings, rows = _sheet(_download(client, format="xlsx", language="fr", status="approved"))
+    assert {"Statut (code)", "Statut", "Note (code)", "Note", "Vérificateur (identifiant)", "Vérificateur"} <= set(
+        headings
+    )
+    assert "Créée (Europe/Paris)" in headings and "Preuves : Confirme" in headings
+    by_id = {row["Numéro d’affirmation"].value: row for row in rows}
+    approved = by_id[reviewed_article["approved"].pk]
+    assert (approved["Statut (code)"].value, approved["Statut"].value) == ("approved", "Approuvée")
+    assert (approved["Note (code)"].value, approved["Note"].value) == ("mostly_true", "Plutôt vrai")
+    assert (approved["Vérificateur (identifiant)"].value, approved["Vérificateur"].value) == ("checker", "Chloé Durand")
+    assert approved["Preuves : Confirme"].value == 1 and approved["Approuvée"].value is True
+    headings, rows = _sheet(_download(client, format="xlsx", language="en", status="approved"))
+    assert {"Status (code)", "Status", "Rating", "Checker", "Evidence: Supports"} <= set(headings)
+    assert {row["Rating"].value for row in rows} == {"Mostly true", "Unverifiable"}
+
+
+def test_a_formula_in_a_claim_stays_text_in_the_spreadsheet(client, editor_user, hostile_claim):
+    client.force_login(editor_user)
+    content = _download(client, format="xlsx", language="en", article=hostile_claim.article_id)
+    _headings, rows = _sheet(content)
+    cell = next(row["Claim as published"] for row in rows if row["Claim number"].value == hostile_claim.pk)
+    assert cell.value == hostile_claim.text and cell.data_type == "s" and cell.quotePrefix is True
+    sheet_xml = zipfile.ZipFile(io.BytesIO(content)).read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in sheet_xml and "<f " not in sheet_xml  # no formula anywhere
+
+
+def test_spreadsheet_times_are_the_desks_local_times(client, editor_user, reviewed_article):
+    claim = reviewed_article["approved"]
+    Claim.objects.filter(pk=claim.pk).update(created_at=datetime(2026, 7, 14, 22, 30, tzinfo=UTC))
+    client.force_login(editor_user)
+    _headings, rows = _sheet(_download(client, format="xlsx", language="en", article=claim.article_id))
+    created = next(row["Created (Europe/Paris)"].value for row in rows if row["Claim number"].value == claim.pk)
+    assert created == datetime(2026, 7, 15, 0, 30)  # summer time: UTC+2
+
+
+def test_the_csv_keeps_its_columns_and_adds_labels_and_names_after_them(
+    client, editor_user, reviewed_article, hostile_claim
+):
+    client.force_login(editor_user)
+    text = _download(client, format="csv", language="en").decode()
+    header = next(csv.reader(io.StringIO(text)))
+    assert header[: len(HISTORICAL_CSV_COLUMNS)] == HISTORICAL_CSV_COLUMNS
+    assert header == reports.EXPORT_COLUMNS
+    rows = {int(r["id"]): r for r in csv.DictReader(io.StringIO(text))}
+    approved = rows[reviewed_article["approved"].pk]
+    assert (approved["status"], approved["status_label"]) == ("approved", "Approved")
+    assert (approved["assignee"], approved["assignee_name"]) == ("checker", "Chloé Durand")
+    assert (approved["rating_label"], approved["evidence_supports"]) == ("Mostly true", "1")
+    assert rows[hostile_claim.pk]["text"] == "'" + hostile_claim.text  # neutralised, as before
+    french = _download(client, format="csv", language="fr").decode()
+    assert {r["status_label"] for r in csv.DictReader(io.StringIO(french))} >= {"Approuvée", "Assignée"}
+
+
+def test_the_csv_for_excel_starts_with_a_byte_order_mark(client, editor_user, reviewed_article):
+    client.force_login(editor_user)
+    assert _download(client, format="csv", bom="on").startswith(b"\xef\xbb\xbfid,article_id,")
+    assert _download(client, format="csv").startswith(b"id,article_id,")
+
+
+def test_every_format_carries_the_same_columns(client, editor_user, reviewed_article):
+    client.force_login(editor_user)
+    line = json.loads(_download(client, format="jsonl").decode().splitlines()[0])
+    assert list(line) == reports.EXPORT_COLUMNS
+    headings, rows = _sheet(_download(client, format="xlsx"))
+    assert len(headings) == len(reports.EXPORT_COLUMNS) == len(set(headings))
+    assert len(rows) == 4
+
+
+def test_the_export_form_offers_the_pages_language_by_default(client, editor_user):
+    client.force_login(editor_user)
+    page = client.get(reverse("claims:export-list"), HTTP_ACCEPT_LANGUAGE="en")
+    assert page.context["form"]["language"].value() == "en"
+    page = client.get(reverse("claims:export-list"), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert '<option value="fr" selected>' in page and "UTF-8 avec BOM (pour Excel)" in page
+
+
+def test_a_background_spreadsheet_export_keeps_its_language(
+    client, editor_user, reviewed_article, django_capture_on_commit_callbacks
+):
+    client.force_login(editor_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("claims:export-create"), {"format": "xlsx", "language": "en"})
+    job = ExportJob.objects.get()
+    assert (job.status, job.language, job.rows_done) == ("done", "en", 4)
+    download = client.get(reverse("claims:export-download", args=[job.pk]))
+    assert download["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    headings, rows = _sheet(b"".join(download.streaming_content))
+    assert "Status" in headings and len(rows) == 4
+
+
+def test_a_spreadsheet_too_large_to_download_at_once_is_sent_to_the_background(
+    client, editor_user, reviewed_article, monkeypatch
+):
+    monkeypatch.setattr("claims.views.reports.XLSX_DOWNLOAD_MAX", 3)
+    client.force_login(editor_user)
+    response = client.get(reverse("claims:export-stream"), {"format": "xlsx"}, HTTP_ACCEPT_LANGUAGE="en")
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "More than 3 claims" in page and "Prepare in the background" in page
+    assert client.get(reverse("claims:export-stream"), {"format": "xlsx", "status": "approved"}).status_code == 200
+    assert client.get(reverse("claims:export-stream"), {"format": "csv"}).status_code == 200  # CSV streams
+
+
+def test_claimreview_is_dated_by_the_desks_day_not_utcs(client, editor_user, reviewed_article):
+    Review.objects.filter(verdict__claim=reviewed_article["approved"]).update(
+        created_at=datetime(2026, 1, 15, 23, 30, tzinfo=UTC)  # already the 16th in Paris
+    )
+    client.force_login(editor_user)
+    url = reverse("claims:claim-claimreview", args=[reviewed_article["approved"].pk])
+    assert client.get(url).json()["datePublished"] == "2026-01-16"

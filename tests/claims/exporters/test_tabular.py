@@ -1,4 +1,5 @@
 import csv
+import datetime as dt
 import io
 import json
 
@@ -17,14 +18,31 @@ def test_ordinary_values_pass_through():
 
 
 def test_csv_lines_read_back_with_a_csv_reader():
-    rows = [{"id": 1, "text": 'Il a dit "non", puis =HYPERLINK("x")', "types": ["quote"]}, {"id": 2, "text": "a\nb"}]
+    rows = [[1, 'Il a dit "non", puis =HYPERLINK("x")', ["quote"]], [2, "a\nb", None]]
     out = "".join(csv_lines(["id", "text", "types"], rows))
     parsed = list(csv.DictReader(io.StringIO(out)))
     assert parsed[0] == {"id": "1", "text": 'Il a dit "non", puis =HYPERLINK("x")', "types": '["quote"]'}
     assert parsed[1]["text"] == "a\nb" and parsed[1]["types"] == ""
 
 
+def test_csv_cells_write_times_and_dates_in_iso_8601_and_neutralise_list_cells():
+    when = dt.datetime(2026, 11, 26, 9, 30, tzinfo=dt.UTC)
+    out = "".join(csv_lines(["at", "on", "ok", "score", "list"], [[when, dt.date(2026, 12, 1), True, 0.5, ["=x"]]]))
+    assert out.splitlines()[1] == "2026-11-26T09:30:00+00:00,2026-12-01,True,0.5,\"[\"\"=x\"\"]\""
+
+
+def test_a_csv_for_excel_starts_with_a_byte_order_mark_and_only_then():
+    with_bom = "".join(csv_lines(["texte"], [["Élysée"]], bom=True))
+    assert with_bom.encode("utf-8").startswith(b"\xef\xbb\xbftexte\r\n")
+    assert with_bom.count("\ufeff") == 1
+    assert not "".join(csv_lines(["texte"], [["Élysée"]])).startswith("\ufeff")
+
+
 def test_jsonl_lines_are_one_json_object_each():
-    lines = list(jsonl_lines([{"id": 1, "text": "é"}, {"id": 2}]))
-    assert [json.loads(line) for line in lines] == [{"id": 1, "text": "é"}, {"id": 2}]
+    when = dt.datetime(2026, 11, 26, 9, 30, tzinfo=dt.UTC)
+    lines = list(jsonl_lines(["id", "text", "at"], [[1, "é", when], [2, None, None]]))
+    assert [json.loads(line) for line in lines] == [
+        {"id": 1, "text": "é", "at": "2026-11-26T09:30:00+00:00"},
+        {"id": 2, "text": None, "at": None},
+    ]
     assert all(line.endswith("\n") and line.count("\n") == 1 for line in lines)

@@ -93,3 +93,21 @@ def test_scores_are_between_0_and_1_with_reasons_for_kept_claims(sample):
 def test_a_claim_nobody_is_credited_with_is_the_outlets(sample):
     claim = _claim(sample[1], "CNN a contacté l’ambassade")
     assert claim.claimant == "CNN"
+
+
+@pytest.fixture(scope="module")
+def built_in():
+    from claims.management.commands.load_sample import BUILT_IN_SAMPLE
+
+    return extract(BUILT_IN_SAMPLE.read_text(encoding="utf-8").split("\n", 2)[2], "fr", outlet="Factcheck")
+
+
+def test_the_built_in_sample_has_quotes_attributed_to_their_speakers(built_in):
+    assert _claim(built_in, "« Nous avons perdu 8 % de voyageurs").claimant == "Claire Morvan"
+    assert _claim(built_in, "Les tarifs n’augmenteront pas").claimant == "Claire Morvan"
+    assert _claim(built_in, "Cette mesure coûterait").claimant == "les services de la métropole"
+
+
+def test_the_built_in_samples_hypothetical_and_procedure_are_not_claims(built_in):
+    texts = [c.text for c in built_in.claims]
+    assert not any(t.startswith(("Si l’État", "Le plan sera soumis", "Cet article est fictif")) for t in texts)

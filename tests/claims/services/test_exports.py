@@ -79,11 +79,11 @@ def test_a_retry_takes_over_the_attempt_that_raised_at_once(job):
 def test_a_transient_error_is_retried_under_the_same_token_until_it_passes(job, monkeypatch):
     real, calls = exports.export_rows, []
 
-    def flaky(claims):
+    def flaky(claims, **options):
         calls.append(1)
         if len(calls) < 3:
             raise OperationalError("server closed the connection unexpectedly")
-        return real(claims)
+        return real(claims, **options)
 
     monkeypatch.setattr(exports, "export_rows", flaky)
     propagates = celery_app.conf.task_eager_propagates
@@ -100,7 +100,7 @@ def test_a_transient_error_is_retried_under_the_same_token_until_it_passes(job, 
 def test_a_non_transient_error_fails_the_job_at_once_with_a_reason_shown_on_its_page(job, monkeypatch, client):
     calls = []
 
-    def broken(claims):
+    def broken(claims, **options):
         calls.append(1)
         raise ValueError("bad filter value")
 
@@ -123,8 +123,8 @@ def test_the_file_is_written_under_a_temporary_name_and_renamed_once_whole(job, 
     real, seen = exports.export_rows, []
     final = Path(job.file.storage.path(job.file_name))
 
-    def watched(claims):
-        for row in real(claims):
+    def watched(claims, **options):
+        for row in real(claims, **options):
             seen.append((final.exists(), final.with_name(final.name + ".part").exists()))
             yield row
 
