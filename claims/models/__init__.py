@@ -1,6 +1,6 @@
 from claims.models.accounts import SessionEpoch
 from claims.models.articles import Article, ExtractionStatus, Language
-from claims.models.claims import Claim, ClaimOrigin, ClaimStatus
+from claims.models.claims import Claim, ClaimOrigin, ClaimStatus, ClaimType, DateOn
 from claims.models.exports import ExportFormat, ExportJob, ExportStatus
 from claims.models.history import ClaimEvent
 from claims.models.matching import ClaimMatch, FactCheck, MatchStatus
@@ -25,7 +25,9 @@ __all__ = [
     "ClaimMatch",
     "ClaimOrigin",
     "ClaimStatus",
+    "ClaimType",
     "Comment",
+    "DateOn",
     "Evidence",
     "ExportFormat",
     "ExportJob",

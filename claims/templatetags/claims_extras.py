@@ -4,7 +4,6 @@ from django import template
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext_lazy as _
 
 from claims.people import display_name
 
@@ -58,20 +57,11 @@ def percent(value) -> str:
     return "" if value is None else f"{round(float(value) * 100)} %"
 
 
-_TYPE_LABELS = {
-    "quantity": _("quantity"),
-    "quote": _("quote"),
-    "reported_statement": _("reported statement"),
-    "event": _("event"),
-    "prediction": _("prediction"),
-    "comparison": _("comparison"),
-    "causal": _("causal"),
-}
-
-
 @register.filter
 def claim_types(codes) -> str:
-    return ", ".join(str(_TYPE_LABELS.get(code, code)) for code in codes or [])
+    from claims.models import ClaimType
+
+    return ", ".join(_label(ClaimType, code) for code in codes or [])
 
 
 @register.filter
