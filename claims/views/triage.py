@@ -1,8 +1,11 @@
+"""The claims lists: every claim for the desk, and triage (detected claims, decided one or many at once)."""
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -11,29 +14,49 @@ from claims import forms, selectors, workflow
 from claims.services import assignment, transitions
 from claims.views.access import desk_required, get_article_for_user, require
 
-PAGE_SIZE = 50
+
+@desk_required
+def claim_list(request):
+    """Every claim, whatever its status, with the same filters as triage: where the dashboard's chart leads."""
+    form = forms.ClaimFilterForm(request.GET)
+    claims = selectors.claim_list_sorted(sort=form.sort_key(), **form.filters())
+    return _render_list(request, "claims/claim_list.html", form, claims)
 
 
 @desk_required
 def triage_list(request):
     require(request, workflow.is_editor)
-    article_id = request.GET.get("article", "")
-    article_id = int(article_id) if article_id.isdigit() and len(article_id) <= 18 else None
-    claims = selectors.claim_list_for_triage(article_id=article_id)
-    page = Paginator(claims, PAGE_SIZE).get_page(request.GET.get("page"))
-    form = forms.BulkTriageForm(claims=claims)
-    return render(request, "claims/claim_triage.html", {"page": page, "form": form, "article_id": article_id})
+    form = forms.ClaimFilterForm(request.GET, with_status=False)
+    claims = selectors.claim_list_for_triage(sort=form.sort_key(), **form.filters())
+    return _render_list(request, "claims/claim_triage.html", form, claims, form=forms.BulkTriageForm())
+
+
+def _render_list(request, template: str, filter_form, claims, **context):
+    page = Paginator(claims, filter_form.page_size()).get_page(request.GET.get("page"))
+    list_query = filter_form.querystring()
+    return render(
+        request,
+        template,
+        {
+            "page": page,
+            "filter_form": filter_form,
+            "outlets": selectors.outlet_suggestions(),
+            "list_query": list_query,  # carried by each claim's link, for previous and next on its page
+            "querystring": list_query,  # for the pagination links
+            **context,
+        },
+    )
 
 
 @desk_required
 @require_POST
 def triage_bulk(request):
-    """Keep, dismiss, or keep and assign many claims at once: all of them or none."""
+    """Keep, dismiss, or keep and assign many claims at once: all of them or none. Back to the same list."""
     require(request, workflow.is_editor)
     form = forms.BulkTriageForm(request.POST, claims=selectors.claim_list_for_triage())
     if not form.is_valid():
         messages.error(request, _("Choose at least one claim and an action."))
-        return redirect("claims:triage")
+        return _back_to_list(request)
     data = form.cleaned_data
     claims = list(data["claims"])
     try:
@@ -50,7 +73,17 @@ def triage_bulk(request):
         messages.success(
             request, ngettext("%(n)s claim updated.", "%(n)s claims updated.", len(claims)) % {"n": len(claims)}
         )
-    return redirect(request.POST.get("next") or reverse("claims:triage"))
+    return _back_to_list(request)
+
+
+def _back_to_list(request):
+    """To `next` (the filtered list the form was on) if it is a page of this site, else to triage."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(target)
+    return redirect(reverse("claims:triage"))
 
 
 def _assign_all(claims, actor, data) -> None:

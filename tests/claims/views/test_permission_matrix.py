@@ -45,9 +45,12 @@ GETS = [
     Case("article list", DESK, lambda c: reverse("claims:article-list")),
     Case("article page", DESK, lambda c: c.article.get_absolute_url()),
     Case("claim page", DESK, lambda c: c.get_absolute_url()),
+    Case("claim page from triage", DESK, lambda c: c.get_absolute_url() + "?from=triage&sort=newest"),
+    Case("claims list", DESK, lambda c: reverse("claims:claim-list") + "?status=detected&claimant=x"),
     Case("my queue", DESK, lambda c: reverse("claims:queue")),
     Case("search", DESK, lambda c: reverse("claims:search") + "?q=chômage"),
     Case("triage", EDITORS, lambda c: reverse("claims:triage")),
+    Case("filtered triage", EDITORS, lambda c: reverse("claims:triage") + f"?article={c.article_id}&sort=article"),
     Case("submit article page", EDITORS, lambda c: reverse("claims:article-create")),
 ]
 
