@@ -31,7 +31,8 @@ ENV = {
 
 
 def sessions() -> dict[str, str]:
-    """Session cookies for a checker with a queue and an editor, and the id of a 200-claim article."""
+    """Session cookies for a checker with a queue and an editor, the id of a 200-claim article, and of the
+    detected claim in the middle of triage."""
     code = (
         "from django.contrib.auth import get_user_model\n"
         "from django.contrib.sessions.backends.db import SessionStore\n"
@@ -55,7 +56,9 @@ def sessions() -> dict[str, str]:
         "        start = body.index(s, at); at = start + len(s)\n"
         "        rows.append(Claim(article=article, text=s, start=start, end=at, score=0.7))\n"
         "    Claim.objects.bulk_create(rows)\n"
-        "print(key(checker), key(editor), article.pk)\n"
+        "middle = Claim.objects.filter(status='detected').order_by('-score', 'article_id', 'start', 'id')\n"
+        "middle = middle[middle.count() // 2]\n"
+        "print(key(checker), key(editor), article.pk, middle.pk)\n"
     )
     done = subprocess.run(
         [sys.executable, "manage.py", "shell", "-c", code],
@@ -65,8 +68,8 @@ def sessions() -> dict[str, str]:
         text=True,
         check=True,
     )
-    checker, editor, article = done.stdout.split()[-3:]
-    return {"checker": checker, "editor": editor, "article": article}
+    checker, editor, article, claim = done.stdout.split()[-4:]
+    return {"checker": checker, "editor": editor, "article": article, "claim": claim}
 
 
 def hammer(url: str, cookie: str | None) -> tuple[float, list[float], int]:
@@ -99,6 +102,8 @@ def main() -> None:
         ("hello world: GET /healthz (baseline)", "/healthz", None),
         ("checker's queue", "/queue/", keys["checker"]),
         ("editor's triage list", "/triage/", keys["editor"]),
+        ("triage, one outlet, claimant contains", "/triage/?outlet=le+monde&claimant=monde", keys["editor"]),
+        ("claim page, previous/next in triage", f"/claims/{keys['claim']}/?from=triage", keys["editor"]),
         ("article with 200 claims", f"/articles/{keys['article']}/", keys["editor"]),
         ("dashboard", "/", keys["editor"]),
     ]

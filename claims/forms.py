@@ -1,3 +1,6 @@
+import re
+from urllib.parse import urlencode
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -6,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from claims.models import (
     ClaimStatus,
+    ClaimType,
+    DateOn,
     EvidenceStance,
     ExportFormat,
     ExtractionStatus,
@@ -92,6 +97,90 @@ class ArticleFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [("", _("All")), *ExtractionStatus.choices]
         self.fields["outlet"].choices = [("", _("All")), *((o, o) for o in outlets)]
+
+
+# NUL and the other control characters: nothing a person types in a filter, and PostgreSQL refuses NUL.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+class FilterTextField(forms.CharField):
+    """Text for a filter from a query string: control characters are dropped, not refused."""
+
+    def to_python(self, value):
+        return super().to_python(_CONTROL.sub("", value) if isinstance(value, str) else value)
+
+
+class ClaimFilterForm(forms.Form):
+    """The claims and triage lists' filters (GET). A bad value is dropped with its message; the rest apply.
+
+    `filters()` feeds `Claim.objects.filtered`; `querystring()` carries the list to the claim page and back.
+    """
+
+    SORTS = [("score", _("Check-worthiness")), ("newest", _("Newest")), ("article", _("Article, in reading order"))]
+    PER_PAGE = [(25, "25"), (50, "50"), (100, "100"), (200, "200")]
+    DEFAULT_PER_PAGE = 50
+
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    article = forms.IntegerField(label=_("Article number"), required=False, min_value=1, max_value=10**18 - 1)
+    # Typed, with the desk's outlets offered as suggestions (a <datalist>): no list to validate against.
+    outlet = FilterTextField(
+        label=_("Outlet"), required=False, max_length=200, widget=forms.TextInput(attrs={"list": "outlet-choices"})
+    )
+    score_min = forms.FloatField(label=_("Score from"), required=False, min_value=0, max_value=1)
+    score_max = forms.FloatField(label=_("up to"), required=False, min_value=0, max_value=1)
+    claim_type = forms.ChoiceField(label=_("Type"), required=False, choices=[("", _("All")), *ClaimType.choices])
+    claimant = FilterTextField(label=_("Claimant"), required=False, max_length=300)
+    language = forms.ChoiceField(
+        label=_("Language"), required=False, choices=[("", _("All")), ("fr", _("French")), ("en", _("English"))]
+    )
+    date_on = forms.ChoiceField(label=_("Dates apply to"), required=False, choices=DateOn.choices)
+    date_from = forms.DateField(label=_("from"), required=False, widget=IsoDateInput())
+    date_to = forms.DateField(label=_("to"), required=False, widget=IsoDateInput())
+    sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=SORTS)
+    per_page = forms.TypedChoiceField(label=_("Per page"), required=False, choices=PER_PAGE, coerce=int)
+
+    def __init__(self, *args, with_status=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.is_bound:  # the selects show the defaults in force, not their first option
+            self.data = self.data.copy()
+            for name, default in (("sort", self.SORTS[0][0]), ("per_page", str(self.DEFAULT_PER_PAGE))):
+                self.data[name] = self.data.get(name) or default
+        for name in ("score_min", "score_max"):
+            self.fields[name].widget.attrs["step"] = "0.05"
+        if with_status:
+            self.fields["status"].choices = [("", _("All")), *ClaimStatus.choices]
+        else:  # triage: detected claims only
+            del self.fields["status"]
+
+    def valid_data(self) -> dict:
+        """The fields whose values are valid: an invalid one is left out, with its error shown."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()  # cleans once
+        return self.cleaned_data
+
+    def filters(self) -> dict:
+        """The valid, non-empty filters, as `Claim.objects.filtered` takes them."""
+        data = self.valid_data()
+        found = {n: data[n] for n in self.fields if n not in ("sort", "per_page") and data.get(n) not in (None, "")}
+        if "date_from" not in found and "date_to" not in found:
+            found.pop("date_on", None)
+        return found
+
+    def sort_key(self) -> str:
+        return self.valid_data().get("sort") or self.SORTS[0][0]
+
+    def page_size(self) -> int:
+        return self.valid_data().get("per_page") or self.DEFAULT_PER_PAGE
+
+    def querystring(self) -> str:
+        """The list's valid filters, and its sort and page size when not the default, for links."""
+        values = self.filters()
+        if self.sort_key() != self.SORTS[0][0]:
+            values["sort"] = self.sort_key()
+        if self.page_size() != self.DEFAULT_PER_PAGE:
+            values["per_page"] = self.page_size()
+        return urlencode(values)
 
 
 class WordingForm(forms.Form):

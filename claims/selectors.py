@@ -2,13 +2,14 @@
 
 import datetime as dt
 from collections import Counter
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OrderBy, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from claims import workflow
@@ -27,21 +28,85 @@ from claims.models import (
 OPEN_STATUSES = (ClaimStatus.ASSIGNED, ClaimStatus.IN_PROGRESS, ClaimStatus.IN_REVIEW)
 
 
-def claim_list(*, status: str = "", article_id: int | None = None, assignee_id: int | None = None) -> QuerySet:
-    claims = Claim.objects.select_related("article", "assignee")
-    if status:
-        claims = claims.filter(status=status)
-    if article_id:
-        claims = claims.filter(article_id=article_id)
-    if assignee_id:
-        claims = claims.filter(assignee_id=assignee_id)
-    return claims
+def claim_list(**filters) -> QuerySet:
+    """Claims with their article and assignee, narrowed by the desk's claim filters (`ClaimQuerySet.filtered`)."""
+    return Claim.objects.select_related("article", "assignee").filtered(**filters)
 
 
-def claim_list_for_triage(*, article_id: int | None = None) -> QuerySet:
-    """Detected claims, the most check-worthy first, with what they match ("checked before?")."""
-    claims = claim_list(status=ClaimStatus.DETECTED, article_id=article_id).order_by("-score", "article_id", "start")
+@dataclass(frozen=True)
+class SortKey:
+    field: str
+    descending: bool = False
+    nullable: bool = False  # NULLs first, as in PostgreSQL's DESC index; only a sort's first key may be
+
+    def expression(self) -> OrderBy:
+        return OrderBy(F(self.field), descending=self.descending, nulls_first=True if self.nullable else None)
+
+    def beyond(self, value, forward: bool, *, strict: bool = True) -> Q:
+        """field after `value` (before it if not `forward`) in this key's order; with `strict=False`, or equal."""
+        operator_ = ("lt" if self.descending == forward else "gt") + ("" if strict else "e")
+        return Q(**{f"{self.field}__{operator_}": value})
+
+
+# Each sort ends with a unique key, so the order is total: pages never overlap and every claim has
+# one previous and one next. "score" reads the index claim_triage_order (status, -score, article, start);
+# unscored claims (added by a person) come first.
+CLAIM_SORTS = {
+    "score": (SortKey("score", descending=True, nullable=True), SortKey("article_id"), SortKey("start"), SortKey("id")),
+    "newest": (SortKey("created_at", descending=True), SortKey("id", descending=True)),
+    "article": (SortKey("article_id", descending=True), SortKey("start"), SortKey("id")),
+}
+DEFAULT_SORT = "score"
+
+
+def claim_list_sorted(*, sort: str = DEFAULT_SORT, **filters) -> QuerySet:
+    return claim_list(**filters).order_by(*(key.expression() for key in CLAIM_SORTS[sort]))
+
+
+def claim_list_for_triage(*, sort: str = DEFAULT_SORT, **filters) -> QuerySet:
+    """Detected claims, the most check-worthy first by default, with what they match ("checked before?")."""
+    claims = claim_list_sorted(sort=sort, **filters, status=ClaimStatus.DETECTED)
     return claims.prefetch_related(open_matches_prefetch())
+
+
+def claim_neighbours(*, claim: Claim, claims: QuerySet, sort: str = DEFAULT_SORT) -> tuple[int | None, int | None]:
+    """The ids of the claims just before and just after `claim` in `claims` read in `sort` order.
+
+    A keyset on the sort key: one-row queries that start from the claim's own key (an index range for
+    the default sort), never reading the list up to it. Two queries, three for the first scored claim
+    (its previous is the last unscored one). The claim need not be in the list any more (just kept, it
+    has left triage): its neighbours are those around its place.
+    """
+    keys = CLAIM_SORTS[sort]
+    ordered = claims.prefetch_related(None).order_by(*(key.expression() for key in keys)).values_list("pk", flat=True)
+    previous = ordered.filter(_beyond(keys, claim, forward=False)).last()
+    if previous is None and keys[0].nullable and getattr(claim, keys[0].field) is not None:
+        previous = ordered.filter(**{f"{keys[0].field}__isnull": True}).last()
+    return previous, ordered.filter(_beyond(keys, claim, forward=True)).first()
+
+
+def _beyond(keys, claim: Claim, *, forward: bool) -> Q:
+    """Claims strictly after (before) `claim` in the order of `keys`, written so the first key is a range.
+
+    The NULLs of a nullable first key are left out when the claim has a value (see claim_neighbours).
+    """
+    first, value = keys[0], getattr(claim, keys[0].field)
+    if value is None:  # unscored claims come first, in the order of the other keys
+        tied = Q(**{f"{first.field}__isnull": True}) & _beyond_tie(keys[1:], claim, forward)
+        return tied | Q(**{f"{first.field}__isnull": False}) if forward else tied
+    tied = Q(**{first.field: value}) & _beyond_tie(keys[1:], claim, forward)
+    return first.beyond(value, forward, strict=False) & (first.beyond(value, forward) | tied)
+
+
+def _beyond_tie(keys, claim: Claim, forward: bool) -> Q:
+    """Beyond on keys without NULLs: equal on the keys before, beyond on the first that differs."""
+    condition, equal = Q(), Q()
+    for key in keys:
+        value = getattr(claim, key.field)
+        step = equal & key.beyond(value, forward)
+        condition = step if not condition else condition | step
+        equal &= Q(**{key.field: value})
+    return condition
 
 
 def open_matches() -> QuerySet:
@@ -62,7 +127,7 @@ def open_matches_prefetch() -> Prefetch:
 
 def claim_queue_for_user(*, user) -> QuerySet:
     """My queue: claims assigned to me still open, overdue and soonest due first."""
-    return claim_list(assignee_id=user.pk).filter(status__in=OPEN_STATUSES).order_by("due_date", "-updated_at")
+    return claim_list().filter(assignee=user, status__in=OPEN_STATUSES).order_by("due_date", "-updated_at")
 
 
 def claim_list_for_review(*, user) -> QuerySet:
@@ -107,6 +172,15 @@ def article_list(
 
 def outlet_choices() -> list[str]:
     return list(Article.objects.exclude(outlet="").order_by("outlet").values_list("outlet", flat=True).distinct())
+
+
+OUTLETS_CACHE_KEY = "claims:outlets"
+
+
+def outlet_suggestions() -> list[str]:
+    """outlet_choices() to suggest while typing a filter (the claims lists), up to a few seconds old like the
+    dashboard's figures: reading every article's outlet costs 20 ms on a 10,000-article desk."""
+    return cache.get_or_set(OUTLETS_CACHE_KEY, outlet_choices, settings.FACTCHECK_DASHBOARD_CACHE_SECONDS)
 
 
 def claims_search(*, query: str) -> QuerySet:

@@ -26,6 +26,7 @@ urlpatterns = [
     path("exports/new/", reports.export_create, name="export-create"),
     path("exports/<id:pk>/", reports.export_detail, name="export-detail"),
     path("exports/<id:pk>/download/", reports.export_download, name="export-download"),
+    path("claims/", triage.claim_list, name="claim-list"),
     path("triage/", triage.triage_list, name="triage"),
     path("triage/bulk/", triage.triage_bulk, name="triage-bulk"),
     path("claims/<id:pk>/", claims.claim_detail, name="claim-detail"),

@@ -158,14 +158,7 @@ class ClaimViewSet(viewsets.ReadOnlyModelViewSet):
             return claims
         filters = s.ClaimFilterSerializer(data=self.request.query_params)
         filters.is_valid(raise_exception=True)
-        data = filters.validated_data
-        if "article" in data:
-            claims = claims.filter(article_id=data["article"])
-        if "status" in data:
-            claims = claims.filter(status=data["status"])
-        if data.get("assignee"):
-            claims = claims.filter(assignee__username=data["assignee"])
-        return claims
+        return claims.filtered(**filters.validated_data)
 
     @extend_schema(parameters=[s.ClaimFilterSerializer])
     def list(self, request, *args, **kwargs):

@@ -35,7 +35,62 @@ class ClaimOrigin(models.TextChoices):
     MANUAL = "manual", _("Added by a person")
 
 
+class DateOn(models.TextChoices):
+    """Which date a claims filter's range applies to."""
+
+    CREATED = "created", _("when the claim was found")
+    PUBLISHED = "published", _("when the article was published")
+
+
+# Filters that are a plain lookup; the others (claim type, rating, dates) are built in `filtered`.
+_LOOKUPS = {
+    "status": "status",
+    "article": "article_id",
+    "outlet": "article__outlet__iexact",
+    "language": "article__language",
+    "score_min": "score__gte",
+    "score_max": "score__lte",
+    "claimant": "claimant__icontains",
+    "assignee": "assignee__username",
+}
+
+
 class ClaimQuerySet(models.QuerySet):
+    def filtered(
+        self,
+        *,
+        claim_type: str = "",
+        rating: str = "",
+        date_on: str = DateOn.CREATED,
+        date_from=None,
+        date_to=None,
+        **lookups,
+    ):
+        """The one definition of claim filters: the claims and triage lists, the claim page's previous and
+        next, exports and the API all narrow claims here. Empty values (None, "") do not filter.
+
+        Keys: those of `_LOOKUPS` (article is an id, assignee a username), claim_type (a ClaimType code),
+        rating (of the current verdict), date_from and date_to (inclusive) on `date_on`: the day the claim
+        was found (created) or the article's publication date (published).
+        """
+        unknown = set(lookups) - set(_LOOKUPS)
+        if unknown:
+            raise TypeError(f"unknown claim filters: {sorted(unknown)}")
+        claims = self.filter(**{_LOOKUPS[k]: v for k, v in lookups.items() if v not in (None, "")})
+        if claim_type:
+            claims = claims.filter(_has_type(claim_type))
+        if rating:
+            from claims.models.verification import Verdict
+
+            claims = claims.annotate(current_rating=Verdict.objects.current_subquery("rating"))
+            claims = claims.filter(current_rating=rating)
+        field = "article__published_on" if date_on == DateOn.PUBLISHED else "created_at__date"
+        if date_from:
+            claims = claims.filter(**{f"{field}__gte": date_from})
+        if date_to:
+            claims = claims.filter(**{f"{field}__lte": date_to})
+        return claims
+
     def untouched(self):
         """The one definition of what re-extraction may replace: extracted claims nobody has worked on.
 
@@ -58,6 +113,17 @@ class ClaimQuerySet(models.QuerySet):
     def with_desk_work(self):
         """Extracted claims that re-extraction must keep (the complement of `untouched`)."""
         return self.filter(origin=ClaimOrigin.EXTRACTED).exclude(pk__in=self.untouched().values("pk"))
+
+
+def _has_type(code: str) -> models.Q:
+    """`types` (a JSON list of codes) holds `code`: JSON containment on PostgreSQL; SQLite has none, so
+    the quoted code is looked for in the stored JSON text (codes are lowercase words, none inside another
+    once quoted)."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        return models.Q(types__contains=[code])
+    return models.Q(types__icontains=f'"{code}"')
 
 
 class Claim(TimeStampedModel):

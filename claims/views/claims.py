@@ -1,12 +1,15 @@
 """The claim page and every action on a claim. All changes go through services and the workflow."""
 
+from urllib.parse import urlencode, urlsplit
+
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from claims import forms, workflow
+from claims import forms, selectors, workflow
 from claims.models import ClaimStatus
 from claims.people import display_name
 from claims.services import assignment, matching, transitions, verification
@@ -18,10 +21,33 @@ CONTEXT_CHARS = 400
 
 @desk_required
 def claim_detail(request, pk: int):
-    return _render(request, get_claim_for_user(request, pk))
+    claim = get_claim_for_user(request, pk)
+    return _render(request, claim, walk=_list_walk(request, claim))
 
 
-def _render(request, claim, status: int = 200, **bound):
+def _list_walk(request, claim) -> dict | None:
+    """Previous and next in the list the claim was opened from (`?from=triage|claims&<that list's filters>`)."""
+    origin = request.GET.get("from")
+    if origin == "triage" and workflow.is_editor(request.user):
+        form = forms.ClaimFilterForm(request.GET, with_status=False)
+        claims = selectors.claim_list_for_triage(**form.filters())
+    elif origin == "claims":
+        form = forms.ClaimFilterForm(request.GET)
+        claims = selectors.claim_list(**form.filters())
+    else:
+        return None
+    previous, following = selectors.claim_neighbours(claim=claim, claims=claims, sort=form.sort_key())
+    query = form.querystring()
+    list_url = reverse("claims:triage" if origin == "triage" else "claims:claim-list")
+    return {
+        "previous": previous,
+        "next": following,
+        "query": urlencode({"from": origin}) + (f"&{query}" if query else ""),
+        "list_url": f"{list_url}?{query}" if query else list_url,
+    }
+
+
+def _render(request, claim, status: int = 200, walk: dict | None = None, **bound):
     user = request.user
     verdict = workflow.current_verdict(claim)
     draft = claim.verdicts.filter(author=user, submitted_at__isnull=True).first()
@@ -29,6 +55,7 @@ def _render(request, claim, status: int = 200, **bound):
     body = claim.article.body
     context = {
         "claim": claim,
+        "walk": walk,
         "before": body[max(0, claim.start - CONTEXT_CHARS) : claim.start],
         "after": body[claim.end : claim.end + CONTEXT_CHARS],
         "events": claim.events.select_related("actor"),
@@ -99,7 +126,13 @@ def claim_transition(request, pk: int, action: str):
         return redirect_back(request, claim)
     if request.htmx:
         done = claim.status != ClaimStatus.DETECTED  # an undo puts the row back to decide
-        return render(request, "claims/includes/triage_row.html", {"claim": claim, "done": done})
+        # The row's link carries its list's filters, as the list's own rows do (the list's URL is in `next`).
+        list_query = forms.ClaimFilterForm(QueryDict(urlsplit(request.POST.get("next", "")).query), with_status=False)
+        return render(
+            request,
+            "claims/includes/triage_row.html",
+            {"claim": claim, "done": done, "list_query": list_query.querystring()},
+        )
     messages.success(request, _("Claim %(id)s: %(status)s.") % {"id": claim.pk, "status": claim.get_status_display()})
     return redirect_back(request, claim)
 

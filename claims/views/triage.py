@@ -1,3 +1,5 @@
+"""The claims lists: every claim for the desk, and triage (detected claims, decided one or many at once)."""
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -12,29 +14,49 @@ from claims.services import assignment, transitions
 from claims.views.access import desk_required, get_article_for_user, require
 from claims.views.navigation import redirect_back
 
-PAGE_SIZE = 50
+
+@desk_required
+def claim_list(request):
+    """Every claim, whatever its status, with the same filters as triage: where the dashboard's chart leads."""
+    form = forms.ClaimFilterForm(request.GET)
+    claims = selectors.claim_list_sorted(sort=form.sort_key(), **form.filters())
+    return _render_list(request, "claims/claim_list.html", form, claims)
 
 
 @desk_required
 def triage_list(request):
     require(request, workflow.is_editor)
-    article_id = request.GET.get("article", "")
-    article_id = int(article_id) if article_id.isdigit() and len(article_id) <= 18 else None
-    claims = selectors.claim_list_for_triage(article_id=article_id)
-    page = Paginator(claims, PAGE_SIZE).get_page(request.GET.get("page"))
-    form = forms.BulkTriageForm(claims=claims)
-    return render(request, "claims/claim_triage.html", {"page": page, "form": form, "article_id": article_id})
+    form = forms.ClaimFilterForm(request.GET, with_status=False)
+    claims = selectors.claim_list_for_triage(sort=form.sort_key(), **form.filters())
+    return _render_list(request, "claims/claim_triage.html", form, claims, form=forms.BulkTriageForm())
+
+
+def _render_list(request, template: str, filter_form, claims, **context):
+    page = Paginator(claims, filter_form.page_size()).get_page(request.GET.get("page"))
+    list_query = filter_form.querystring()
+    return render(
+        request,
+        template,
+        {
+            "page": page,
+            "filter_form": filter_form,
+            "outlets": selectors.outlet_suggestions(),
+            "list_query": list_query,  # carried by each claim's link, for previous and next on its page
+            "querystring": list_query,  # for the pagination links
+            **context,
+        },
+    )
 
 
 @desk_required
 @require_POST
 def triage_bulk(request):
-    """Keep, dismiss, or keep and assign many claims at once: all of them or none."""
+    """Keep, dismiss, or keep and assign many claims at once: all of them or none. Back to the same list."""
     require(request, workflow.is_editor)
     form = forms.BulkTriageForm(request.POST, claims=selectors.claim_list_for_triage())
     if not form.is_valid():
         messages.error(request, _("Choose at least one claim and an action."))
-        return redirect("claims:triage")
+        return redirect_back(request, reverse("claims:triage"))
     data = form.cleaned_data
     claims = list(data["claims"])
     try:

@@ -34,12 +34,40 @@
         press(row, event.key === "a" ? "keep" : "dismiss");
       }
       else if (event.key === "u" && lastDecided) press(document.getElementById(lastDecided), "undo");
-      else if (event.key === "x" && row) { var box = row.querySelector("input[type=checkbox]"); if (box) box.checked = !box.checked; }
+      else if (event.key === "x" && row) {
+        var box = row.querySelector("input[type=checkbox]");
+        if (box) { box.checked = !box.checked; box.dispatchEvent(new Event("change", { bubbles: true })); }
+      }
       else return;
       event.preventDefault();
     });
     // A decided (or undone) row is swapped in place: keep the cursor on the next row to decide.
     document.body.addEventListener("htmx:load", function () { focus(current); });
+  }
+
+  // Triage: the header's box selects every row of the page still to decide; the bulk bar counts the selection.
+  function selectAll() {
+    var all = document.querySelector("[data-select-all]");
+    if (!all) return;
+    var count = document.querySelector("[data-selected-count]");
+    function boxes() { return Array.prototype.slice.call(document.querySelectorAll("input[type=checkbox][name=claims]")); }
+    function update() {
+      var list = boxes();
+      var checked = list.filter(function (box) { return box.checked; }).length;
+      if (count) count.textContent = String(checked);
+      all.checked = list.length > 0 && checked === list.length;
+      all.indeterminate = checked > 0 && checked < list.length;
+    }
+    all.hidden = false;
+    var selected = document.querySelector("[data-selected]");
+    if (selected) selected.hidden = false;
+    all.addEventListener("change", function () {
+      boxes().forEach(function (box) { box.checked = all.checked; });
+      update();
+    });
+    document.addEventListener("change", function (event) { if (event.target.name === "claims") update(); });
+    document.body.addEventListener("htmx:load", update);  // a decided row leaves the selection
+    update();
   }
 
   // Adding a claim: the selection in the article's text gives the exact text and its offset.
@@ -67,6 +95,7 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     triageKeys();
+    selectAll();
     selectionToClaim();
   });
 })();

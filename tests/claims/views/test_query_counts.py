@@ -27,6 +27,7 @@ def _queries(client, url, django_assert_max_num_queries, limit):
     ("url_name", "role", "status"),
     [
         ("claims:triage", "editor", ClaimStatus.DETECTED),
+        ("claims:claim-list", "checker", ClaimStatus.ASSIGNED),
         ("claims:queue", "checker", ClaimStatus.ASSIGNED),
         ("claims:dashboard", "checker", ClaimStatus.ASSIGNED),
         ("claims:review-queue", "editor", ClaimStatus.IN_REVIEW),
