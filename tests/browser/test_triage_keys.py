@@ -11,20 +11,21 @@ pytestmark = pytest.mark.django_db(transaction=True)
 SENTENCES = ["Le chômage a baissé de 2 %.", "La dette atteint 110 % du PIB.", "Les prix ont monté de 5 %."]
 
 
-def test_keep_keep_undo_with_the_keyboard(open_page, live_server):
+@pytest.mark.parametrize(("locale", "login"), [("fr-FR", "Se connecter"), ("en-US", "Log in")])
+def test_keep_keep_undo_with_the_keyboard(open_page, live_server, locale, login):
     editor("editor1")
     article = ArticleFactory(body=" ".join(SENTENCES))
     claims = []
     for score, sentence in zip((0.9, 0.8, 0.7), SENTENCES, strict=True):
         start = article.body.index(sentence)
         claims.append(ClaimFactory(article=article, start=start, end=start + len(sentence), text=sentence, score=score))
-    page = open_page("en-US")
+    page = open_page(locale)
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("#id_username", "editor1")
     page.fill("#id_password", PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("button", name=login).click()
     page.wait_for_url(f"{live_server.url}/")
     page.goto(f"{live_server.url}/triage/")
 
