@@ -8,7 +8,7 @@ import io
 import pytest
 
 from claims.models import ClaimStatus
-from tests.browser.test_story import PASSWORD
+from tests.browser.test_story import _login
 from tests.factories import ArticleFactory, ClaimFactory, checker, editor
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -18,14 +18,6 @@ WORDS = {
     "en": {"login": "Log in", "assign": "Assign", "download": "Download now", "status": "Status"},
 }
 LABEL_TO_CHECK = {"fr": "À vérifier", "en": "To check"}
-
-
-def _login(page, live_server, username, words):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.get_by_role("button", name=words["login"]).click()
-    page.wait_for_url(f"{live_server.url}/")
 
 
 @pytest.mark.parametrize("language", ["fr", "en"])
