@@ -43,6 +43,7 @@ class Desk:
     drafting: int  # checker1 is writing a verdict
     approved: int  # approved after editor2's blind rating
     blind: int  # in review: editor1 has not rated it yet
+    rated: int  # in review: editor1 has rated it and sees the review form
     export: int
 
 
@@ -96,8 +97,13 @@ def story() -> Desk:
     verification.verdict_submit(
         claim=third, actor=users["checker2"], rating="misleading", summary="Le chiffre est exact, le contexte manque."
     )
+    fourth = claims[3]
+    verification.verdict_submit(claim=fourth, actor=users["checker1"], rating="false", summary="Chiffres faux.")
+    verification.blind_rating_record(claim=fourth, actor=users["editor1"], rating="mostly_false")
     job = export_request(user=users["editor1"], format="csv", filters={})
-    return Desk(article=article.pk, drafting=first.pk, approved=second.pk, blind=third.pk, export=job.pk)
+    return Desk(
+        article=article.pk, drafting=first.pk, approved=second.pk, blind=third.pk, rated=fourth.pk, export=job.pk
+    )
 
 
 def review_pages(desk: Desk) -> list[tuple[str, str | None, str]]:
@@ -112,6 +118,7 @@ def review_pages(desk: Desk) -> list[tuple[str, str | None, str]]:
         ("claim-editor", "editor1", f"/claims/{desk.approved}/"),
         ("claim-checker", "checker1", f"/claims/{desk.drafting}/"),
         ("claim-reviewer-blind", "editor1", f"/claims/{desk.blind}/"),
+        ("claim-reviewer", "editor1", f"/claims/{desk.rated}/"),
         ("queue-checker", "checker1", "/queue/"),
         ("queue-editor", "editor1", "/queue/"),
         ("reviews", "editor1", "/reviews/"),
@@ -123,7 +130,6 @@ def review_pages(desk: Desk) -> list[tuple[str, str | None, str]]:
         ("preferences", "checker1", "/notifications/preferences/"),
         ("search", "editor1", "/search/?q=Chine"),
         ("password", "editor1", "/accounts/password_change/"),
-        ("not-found", "editor1", "/nowhere/"),
     ]
 
 
