@@ -271,8 +271,17 @@ def current_verdict(claim: Claim) -> Verdict | None:
     return Verdict.objects.current_for(claim)
 
 
+def blind_rating_of(*, verdict: Verdict, user) -> BlindRating | None:
+    """`user`'s blind rating of `verdict` (or None), read once per verdict object: a claim page asks
+    it for the blind panel, the approve and send-back guards and the reviewer's own rating."""
+    known = verdict.__dict__.setdefault("_blind_ratings_by_reviewer", {})
+    if user.pk not in known:
+        known[user.pk] = BlindRating.objects.filter(verdict=verdict, reviewer_id=user.pk).first()
+    return known[user.pk]
+
+
 def has_rated_blind(*, verdict: Verdict, user) -> bool:
-    return BlindRating.objects.filter(verdict=verdict, reviewer_id=user.pk).exists()
+    return blind_rating_of(verdict=verdict, user=user) is not None
 
 
 def allowed_actions(*, claim: Claim, user, verdict=_UNSET) -> list[Transition]:

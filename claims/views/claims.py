@@ -66,7 +66,7 @@ def _render(request, claim, status: int = 200, walk: dict | None = None, **bound
         # A reviewer who has not rated the verdict yet sees nothing of it, anywhere on the page.
         "blind": blind,
         "is_reviewer": workflow.may_review(claim=claim, user=user, verdict=verdict),
-        "my_blind_rating": verdict.blind_ratings.filter(reviewer=user).first() if verdict else None,
+        "my_blind_rating": workflow.blind_rating_of(verdict=verdict, user=user) if verdict else None,
         "can_work": _allowed(workflow.check_can_work, claim, user),
         "can_assign": _allowed(workflow.check_can_assign, claim, user),
         "can_edit_wording": _allowed(workflow.check_can_edit_wording, claim, user),

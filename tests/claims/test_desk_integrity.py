@@ -247,3 +247,16 @@ def test_the_database_refuses_an_approval_without_four_eyes(checker_user, editor
             claim=claim, rating="true", summary="x", author=checker_user, submitted_at=timezone.now()
         )
         _commit_checks()
+
+
+def test_a_reviewer_s_claim_page_reads_their_blind_rating_once(client, checker_user, editor_user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    claim = _in_review(checker_user)
+    verification.blind_rating_record(claim=claim, actor=editor_user, rating="false")
+    client.force_login(editor_user)
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get(claim.get_absolute_url()).content.decode()
+    assert 'id="review-form"' in page
+    assert sum("claims_blindrating" in q["sql"] for q in captured.captured_queries) == 1
