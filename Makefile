@@ -29,12 +29,18 @@ lint: $(STAMP)
 
 SHARED_DATA := ../shared/data
 
-## make models: retrain the shipped models from ../shared/data (English n-grams, French cue weights, matcher weights).
+## make models: retrain the shipped models from ../shared/data (English n-grams, French cue weights, the encoder
+## scorers for both languages, matcher weights). The encoder's embeddings of the data are cached in var/embeddings/:
+## the first run embeds about 35,000 sentences (15-20 minutes on one core), later runs reuse them.
 models: $(STAMP)
 	$(PY) manage.py train_checkworthiness --lang en --train $(SHARED_DATA)/checkworthiness-en/train.tsv \
 		--dev $(SHARED_DATA)/checkworthiness-en/dev.tsv --output claims/nlp/data/en
 	$(PY) manage.py train_checkworthiness --lang fr --claims-fr $(SHARED_DATA)/claims-fr/train.csv \
 		--output claims/nlp/data/fr
+	$(PY) manage.py train_checkworthiness --lang en --encoder --train $(SHARED_DATA)/checkworthiness-en/train.tsv \
+		--dev $(SHARED_DATA)/checkworthiness-en/dev.tsv --output claims/nlp/data/en
+	$(PY) manage.py train_checkworthiness --lang fr --encoder --claims-fr $(SHARED_DATA)/claims-fr/train.csv \
+		--train $(SHARED_DATA)/checkworthiness-en/train.tsv --output claims/nlp/data/fr
 	$(PY) manage.py train_matcher --library $(SHARED_DATA)/claim-matching-en/verified_claims.tsv \
 		--queries $(SHARED_DATA)/claim-matching-en/train_queries.tsv --qrels $(SHARED_DATA)/claim-matching-en/train_qrels.txt \
 		--dev-queries $(SHARED_DATA)/claim-matching-en/dev_queries.tsv --dev-qrels $(SHARED_DATA)/claim-matching-en/dev_qrels.txt
@@ -44,7 +50,7 @@ models: $(STAMP)
 DESK_URL ?= postgres://postgres@127.0.0.1:5432/factcheck_desk
 bench: $(STAMP)
 	@rm -f bench/summary.jsonl
-	@cd bench && for b in checkworthiness extraction matching; do ../$(PY) $$b.py 2>/dev/null; done > parts.md
+	@cd bench && for b in checkworthiness extraction entities matching; do ../$(PY) $$b.py 2>/dev/null; done > parts.md
 	$(MAKE) --no-print-directory desk
 	@cd bench && for b in search exports pages; do BENCH_DESK_URL=$(DESK_URL) ../$(PY) $$b.py 2>/dev/null; done >> parts.md
 	@cd bench && for b in load ingest; do ../$(PY) $$b.py 2>/dev/null; done >> parts.md

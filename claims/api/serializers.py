@@ -48,10 +48,16 @@ class EntitySerializer(serializers.Serializer):
     end = serializers.IntegerField()
 
 
+class ReasonSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="what raised the score (figure, reported, model…); empty for old text")
+    params = serializers.DictField(child=serializers.CharField(), help_text="the code's detail (names, figures, who)")
+    text = serializers.CharField(help_text="the reason in the request's language")
+
+
 class ClaimSerializer(serializers.ModelSerializer):
     assignee = serializers.SlugRelatedField(slug_field="username", read_only=True)
     entities = EntitySerializer(many=True, read_only=True)
-    reasons = serializers.ListField(child=serializers.CharField(), read_only=True)
+    reasons = serializers.SerializerMethodField()
     types = serializers.ListField(child=serializers.CharField(), read_only=True)
 
     class Meta:
@@ -78,6 +84,17 @@ class ClaimSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(ReasonSerializer(many=True))
+    def get_reasons(self, claim) -> list[dict]:
+        from claims.templatetags.claims_extras import reason_text
+
+        return [
+            {"code": r.get("code", ""), "params": r.get("params") or {}, "text": reason_text(r)}
+            if isinstance(r, dict)
+            else {"code": "", "params": {}, "text": str(r)}
+            for r in claim.reasons or []
+        ]
 
 
 class CurrentVerdictSerializer(serializers.ModelSerializer):

@@ -2,6 +2,7 @@ import hashlib
 import unicodedata
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Upper
 from django.urls import reverse
@@ -79,6 +80,14 @@ class Article(TimeStampedModel):
     extraction_finished_at = models.DateTimeField(null=True, blank=True)
     progress_done = models.PositiveIntegerField(default=0)
     progress_total = models.PositiveIntegerField(default=0)
+    # The score from which a sentence of this article becomes a claim; empty: the scorer's own.
+    # An editor lowers it to see more of a text, then re-extracts (every claim keeps its score).
+    claim_threshold = models.FloatField(
+        _("claim threshold"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0.0), MaxValueValidator(1.0)],
+    )
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("submitted by"),

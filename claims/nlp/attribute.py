@@ -15,12 +15,17 @@ from spacy.tokens import Span
 from claims.nlp.cues import SPEECH_LEMMAS
 
 _VERBS_FR = (
-    r"déclaré|affirmé|dit|annoncé|indiqué|expliqué|estimé|assuré|souligné|ajouté|précisé|confié|rapporté|"
+    r"(?:déclaré|affirmé|dit|annoncé|indiqué|expliqué|estimé|assuré|souligné|ajouté|précisé|confié|rapporté|"
     r"signalé|averti|reconnu|admis|confirmé|démenti|nié|révélé|prévenu|jugé|raconté|écrit|répondu|"
+    r"félicité|réjoui|inquiété|alarmé|insisté|martelé|rappelé|lancé|ironisé|tranché|plaidé|commenté|observé|"
+    r"noté|poursuivi|conclu|détaillé|résumé|regretté|déploré|alerté|fustigé|défendu|avancé|"
     r"déclare|affirme|dit|annonce|indique|explique|estime|assure|souligne|ajoute|précise|confie|rapporte|"
-    r"signale|avertit|reconnaît|admet|confirme|dément|nie|révèle|prévient|juge|raconte|écrit|répond"
+    r"signale|avertit|reconnaît|admet|confirme|dément|nie|révèle|prévient|juge|raconte|écrit|répond|"
+    r"félicite|réjouit|inquiète|insiste|martèle|rappelle|ironise|tranche|plaide|regrette|déplore|fustige)"
+    r"(?:e|s|es)?"
 )
-_AUX_FR = r"(?:a|ont|avait|avaient|aurait|auraient|\w+-t-il|\w+-t-elle)"
+# "a", "ont", "a-t-il", and the reflexive "s'est" of "s'est félicitée", "s'est-elle réjouie".
+_AUX_FR = r"(?:a|ont|avait|avaient|aurait|auraient|\w+-t-il|\w+-t-elle|s'est|se sont|s'était|s'étaient|s'est-\w+)"
 _STOP = r"[^,.;:!?\"()–—]"
 _NAME = r"[A-ZÉÈÀÂÎÔ][\w'-]+(?:\s+(?:de\s+|da\s+|van\s+|von\s+)?[A-ZÉÈÀÂÎÔ][\w'-]+)+"
 
@@ -30,7 +35,7 @@ _INCISE_FR = re.compile(
     rf"(?:(?:à|au|aux)\s+(?:l'|la\s+|le\s+|les\s+)?[\w-]+\s+)?"
     rf"(?P<who>{_STOP}+?)(?:,\s*(?P<name>{_NAME}))?\s*(?:[,.;:!?)–—]|\bmais\b|\bet\b|$)"
 )
-_SELON = re.compile(rf"\b(?:selon|d'après)\s+(?P<who>{_STOP}+?)(?:,\s*(?P<name>{_NAME}))?\s*(?:[,.;:!?)–—]|$)")
+_SELON = re.compile(rf"\b(?i:selon|d'après)\s+(?P<who>{_STOP}+?)(?:,\s*(?P<name>{_NAME}))?\s*(?:[,.;:!?)–—]|$)")
 _ACCORDING_EN = re.compile(rf"\baccording to\s+(?P<who>{_STOP}+?)(?:,\s*(?P<name>{_NAME}))?\s*(?:[,.;:!?)–—]|$)")
 _SAID_AFTER_EN = re.compile(
     rf"(?:^|[,\"]\s*)(?:(?P<who1>{_STOP}{{2,60}}?)\s+(?:said|says|told \w+|stated|added|warned)"
@@ -44,6 +49,16 @@ _SPEECH_HASHES = np.array(
 )
 _PREPOSITION = re.compile(r"\b(?:de|du|des|d'|of|for|from)\b", re.IGNORECASE)
 _LEAD_DET = re.compile(r"^(?:l'|d')", re.IGNORECASE)
+# "les chiffres publiés mardi par l'Insee" → "l'Insee"; "une étude de l'Inserm" → "l'Inserm".
+_DOCUMENT = re.compile(
+    r"^(?:les?|la|l'|une?|des|ses|leurs?)\s*(?:(?:derni|nouv|premi)\w+\s+)?"
+    r"(?:chiffres|données|étude|rapport|sondage|enquête|statistiques|estimations|calculs|bilan|note|comptes|"
+    r"projections|prévisions|décompte|relevés?|figures|data|study|report|survey|poll|estimates)\b",
+    re.IGNORECASE,
+)
+_AGENT = re.compile(
+    r"\b(?:par|by)\s+(?P<agent>.+)$|\b(?:de|du|des|of)\s+(?P<owner>(?:l'|la\s+|le\s+|les\s+|the\s+)?.+)$"
+)
 _NOT_A_SPEAKER = re.compile(r"^(?:que|qu'|il|elle|ils|elles|on|ce|cela|ça|he|she|they|it|that|this)\b", re.IGNORECASE)
 
 
@@ -54,12 +69,12 @@ def claimant(span: Span, language: str) -> str:
         for pattern in (_INCISE_FR, _SELON):
             found = _speaker(pattern, text)
             if found:
-                return found
+                return _source_of(found)
         return _subject_of_speech_verb(span)
     for pattern in (_ACCORDING_EN, _SAID_AFTER_EN):
         found = _speaker(pattern, text)
         if found:
-            return found
+            return _source_of(found)
     return _subject_of_speech_verb(span)
 
 
@@ -74,6 +89,16 @@ def _speaker(pattern: re.Pattern, text: str) -> str:
         if who and not _NOT_A_SPEAKER.match(who) and len(who.split()) <= 14:
             return _person_in(who) or who
     return ""
+
+
+def _source_of(phrase: str) -> str:
+    """The author of a document named as the source: "les chiffres publiés par l'Insee" → "l'Insee"."""
+    if not _DOCUMENT.match(phrase):
+        return phrase
+    match = _AGENT.search(phrase)
+    if match is None:
+        return phrase
+    return (match.group("agent") or match.group("owner")).strip()
 
 
 def _person_in(phrase: str) -> str:

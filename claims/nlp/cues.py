@@ -217,43 +217,6 @@ TYPE_OF = {
     "causal": "causal",
 }
 
-REASON_TEXT = {
-    "fr": {
-        "figure": "contient un chiffre ({})",
-        "date": "situé dans le temps ({})",
-        "person": "nomme une personne ({})",
-        "organisation": "nomme une organisation ({})",
-        "place": "nomme un lieu ({})",
-        "reported": "rapporte ce qu'a dit quelqu'un ({})",
-        "quote": "contient une citation",
-        "comparison": "fait une comparaison ou décrit une évolution",
-        "prediction": "fait une prédiction",
-        "causal": "affirme une cause ou un effet",
-        "event": "relate un fait accompli",
-        "model": "ressemble aux affirmations vérifiées par les fact-checkeurs",
-        "lede": "ouvre le texte",
-        "central": "résume le propos du texte",
-        "repeated": "répété dans le texte",
-    },
-    "en": {
-        "figure": "contains a figure ({})",
-        "date": "dated ({})",
-        "person": "names a person ({})",
-        "organisation": "names an organisation ({})",
-        "place": "names a place ({})",
-        "reported": "reports what someone said ({})",
-        "quote": "contains a quote",
-        "comparison": "makes a comparison or describes a change",
-        "prediction": "makes a prediction",
-        "causal": "claims a cause or effect",
-        "event": "reports something that happened",
-        "model": "reads like claims that fact-checkers check",
-        "lede": "opens the text",
-        "central": "sums up what the text is about",
-        "repeated": "repeated in the text",
-    },
-}
-
 _VERB_POS = np.array([VERB, AUX], dtype=np.uint64)
 _QUOTES = re.compile(r"[\"“”«»]")
 
@@ -320,6 +283,7 @@ def _tokens(span: Span, mark) -> None:
         arrays = doc.user_data["_alpha_pos"] = doc.to_array([IS_ALPHA, POS])
     rows = arrays[span.start : span.end]
     words = int(rows[:, 0].sum())
+    mark("length", min(words, 50) / 50)
     if words < 6:
         mark("short")
     elif words > 45:
@@ -343,17 +307,6 @@ def _tokens(span: Span, mark) -> None:
 
 def _is_passe_compose(verb) -> bool:
     return "Part" in verb.morph.get("VerbForm") and any(c.dep_ in ("aux:tense", "aux") for c in verb.children)
-
-
-def reason_phrases(found: Cues, weights: dict[str, float], language: str, extra: list[str] = ()) -> list[str]:
-    """The cues that raised the score, strongest first, in the article's language."""
-    texts = REASON_TEXT["fr" if language == "fr" else "en"]
-    raising = sorted(
-        (name for name, value in found.values.items() if value and weights.get(name, 0) > 0 and name in texts),
-        key=lambda name: -weights[name] * found.values[name],
-    )
-    phrases = [texts[name].format(found.details.get(name, "")).replace(" ()", "") for name in raising]
-    return [*extra, *phrases]
 
 
 _CONTEXT_WORD = re.compile(r"\w{4,}")

@@ -8,6 +8,7 @@ import re
 
 from spacy.tokens import Span
 
+from claims.nlp.entity_rules import relabel
 from claims.nlp.types import Entity
 
 _MONTHS = (
@@ -60,6 +61,10 @@ def _from_spacy(ent: Span, offset: int) -> Entity | None:
         text, start = text[match.end() :], start + match.end()
     text = text.rstrip(" ,;:.'\"")
     if len(text) < 2 or not any(ch.isupper() for ch in text[:1]):
+        return None
+    in_doc = start - offset  # where the stripped text starts in the paragraph
+    label = relabel(text, label, before=ent.doc.text[max(0, in_doc - 30) : in_doc])
+    if label is None:
         return None
     return Entity(text=text, label=label, start=start, end=start + len(text))
 

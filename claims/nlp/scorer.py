@@ -1,8 +1,12 @@
-"""Check-worthiness scores from 0 to 1, with the weights that explain them.
+"""Check-worthiness scores from 0 to 1, with the parts of each score that explain it.
 
-French (and any language without a trained model): a weighted sum of readable cues,
-tuned on the French claim data. English: the trained n-gram model when shipped, its
-reasons still given by the cues.
+Three scorers, the best one whose files and packages are present:
+- `EncoderScorer` (English and French): a linear model over the sentence's embedding from a
+  frozen multilingual encoder (claims/nlp/encoder.py), its cues, position and length, and
+  for English its word, character and shape n-grams. `encoder.json.gz`.
+- `ModelScorer` (English without the encoder): the n-gram model alone. `model.json.gz`.
+- `CueScorer` (French without the encoder, any other language): a weighted sum of readable
+  cues, tuned on the French claim data. `cues.json`, else the priors below.
 """
 
 import functools
@@ -12,11 +16,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from claims.nlp import encoder
 from claims.nlp.cues import Cues
 from claims.nlp.ngram import NgramModel
 
 DATA = Path(__file__).resolve().parent / "data"
 _paths: dict[str, Path] = {}
+_settings = {"use_encoder": True}
 
 # Priors, used where no tuned weights are shipped. Positive cues raise the score.
 DEFAULT_WEIGHTS = {
@@ -48,6 +54,17 @@ DEFAULT_WEIGHTS = {
     },
 }
 
+Parts = dict[str, float]
+
+
+def sigmoid(margin: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, margin))))
+
+
+def cue_parts(found: Cues, weights: dict[str, float]) -> Parts:
+    """Each cue's share of the log-odds: its weight times its value."""
+    return {name: weights.get(name, 0.0) * value for name, value in found.values.items() if name in weights}
+
 
 @dataclass
 class CueScorer:
@@ -57,11 +74,11 @@ class CueScorer:
     threshold: float
 
     def score(self, texts: Sequence[str], found: Sequence[Cues]) -> list[float]:
-        return [self._one(c) for c in found]
+        return self.explain(texts, found)[0]
 
-    def _one(self, found: Cues) -> float:
-        margin = self.bias + sum(self.weights.get(name, 0.0) * value for name, value in found.values.items())
-        return 1.0 / (1.0 + math.exp(-margin))
+    def explain(self, texts: Sequence[str], found: Sequence[Cues]) -> tuple[list[float], list[Parts]]:
+        parts = [cue_parts(c, self.weights) for c in found]
+        return [sigmoid(self.bias + sum(p.values())) for p in parts], parts
 
     @classmethod
     def from_file(cls, path: Path) -> "CueScorer":
@@ -76,6 +93,8 @@ class CueScorer:
 
 @dataclass
 class ModelScorer:
+    """The n-gram model; the cue weights only explain its scores, they do not change them."""
+
     model: NgramModel
     weights: dict[str, float]
 
@@ -90,6 +109,12 @@ class ModelScorer:
     def score(self, texts: Sequence[str], found: Sequence[Cues]) -> list[float]:
         return self.model.predict_proba(list(texts))
 
+    def explain(self, texts: Sequence[str], found: Sequence[Cues]) -> tuple[list[float], list[Parts]]:
+        scores = self.score(texts, found)
+        margins = [math.log(max(s, 1e-12) / max(1 - s, 1e-12)) for s in scores]
+        parts = [{"model": m} | cue_parts(c, self.weights) for m, c in zip(margins, found, strict=False)]
+        return scores, parts if found else [{"model": m} for m in margins]
+
 
 def configure(paths: dict[str, str | Path]) -> None:
     """Point a language at another trained model directory (from settings or a command)."""
@@ -99,19 +124,37 @@ def configure(paths: dict[str, str | Path]) -> None:
         for_language.cache_clear()
 
 
+def use_encoder(enabled: bool) -> None:
+    """Turn the encoder scorer off (or back on) in this process: for benchmarks and tests."""
+    if _settings["use_encoder"] != enabled:
+        _settings["use_encoder"] = enabled
+        for_language.cache_clear()
+
+
 def model_dir(language: str) -> Path:
-    """Where a language's scorer lives: cues.json (tuned cue weights), model.json.gz (n-grams)."""
+    """Where a language's scorer lives: encoder.json.gz, model.json.gz (n-grams), cues.json."""
     return _paths.get(language, DATA / language)
 
 
 @functools.cache
-def for_language(language: str) -> CueScorer | ModelScorer:
+def for_language(language: str):
+    """The best scorer shipped for `language` whose package is installed (see the module docstring)."""
+    from claims.nlp.encoder_scorer import EncoderScorer
+
     directory = model_dir(language)
     cue_file = directory / "cues.json"
     cue_scorer = CueScorer.from_file(cue_file) if cue_file.exists() else _default()
+    if _settings["use_encoder"] and (directory / "encoder.json.gz").exists() and encoder.available():
+        return EncoderScorer.load(directory)
     if (directory / "model.json.gz").exists():
         return ModelScorer(NgramModel.load(directory), cue_scorer.weights)
     return cue_scorer
+
+
+def preload(language: str) -> None:
+    """Load `language`'s scorer, and the encoder with its weights paged in if the scorer uses it."""
+    if encoder.SHORT_NAME in for_language(language).version:
+        encoder.embed(["."])
 
 
 def _default() -> CueScorer:

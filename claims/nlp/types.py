@@ -18,7 +18,7 @@ class ExtractedClaim:
     end: int
     sentence_index: int
     score: float
-    reasons: list[str] = field(default_factory=list)
+    reasons: list[dict] = field(default_factory=list)  # {"code": …, "params": {…}} (claims/nlp/reasons.py)
     types: list[str] = field(default_factory=list)
     claimant: str = ""
     entities: list[Entity] = field(default_factory=list)

@@ -68,7 +68,13 @@ def article_extract(*, article_id: int, token: str) -> bool:
     article = Article.objects.get(pk=article_id)
     configure_nlp()
     try:
-        result = extract(article.body, article.language, outlet=article.outlet, progress=_progress_writer(article_id))
+        result = extract(
+            article.body,
+            article.language,
+            outlet=article.outlet,
+            progress=_progress_writer(article_id),
+            threshold=article.claim_threshold,
+        )
         _store(article, token, result)
     except nlp_models.ModelMissing as error:
         _mark_failed(article_id, token, str(error))
@@ -150,8 +156,14 @@ def _mark_failed(article_id: int, token: str, reason: str) -> None:
     )
 
 
-def article_reextract(*, article: Article, keep_human_work: bool = False) -> None:
-    """Queue extraction again. Refused when claims carry human work, unless it is to be kept."""
+UNCHANGED = object()  # article_reextract(threshold=…) not given: the article keeps its own
+
+
+def article_reextract(*, article: Article, keep_human_work: bool = False, threshold=UNCHANGED) -> None:
+    """Queue extraction again. Refused when claims carry human work, unless it is to be kept.
+
+    `threshold` sets the article's own claim threshold (None: back to the scorer's).
+    """
     worked = article.claims.with_desk_work()
     if worked.exists() and not keep_human_work:
         raise ExtractionRefused(
@@ -161,6 +173,11 @@ def article_reextract(*, article: Article, keep_human_work: bool = False) -> Non
             )
             % {"count": worked.count()}
         )
+    if threshold is not UNCHANGED:
+        if threshold is not None and not 0.0 <= float(threshold) <= 1.0:
+            raise ValueError(_("A claim threshold is a score between 0 and 1."))
+        Article.objects.filter(pk=article.pk).update(claim_threshold=threshold)
+        article.claim_threshold = threshold
     article_extraction_queue(article=article)
 
 

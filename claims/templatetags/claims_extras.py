@@ -4,6 +4,7 @@ from django import template
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy as _
 
 from claims.people import display_name
 
@@ -103,3 +104,46 @@ def http_href(url) -> str:
     from claims.validators import url_problem
 
     return url if url and not url_problem(str(url)) else "#"
+
+
+# Reasons are stored as codes with parameters (claims/nlp/reasons.py); each pair is the
+# message with its parameter and the one without, for a reason whose detail was empty.
+_REASONS = {
+    "model": (None, _("reads like the claims fact-checkers check")),
+    "figure": (_("contains a figure (%(items)s)"), _("contains a figure")),
+    "date": (_("dated (%(items)s)"), _("dated")),
+    "person": (_("names a person (%(names)s)"), _("names a person")),
+    "organisation": (_("names an organisation (%(names)s)"), _("names an organisation")),
+    "place": (_("names a place (%(names)s)"), _("names a place")),
+    "reported": (_("reports what someone said (%(who)s)"), _("reports what someone said")),
+    "quote": (None, _("contains a quote")),
+    "comparison": (None, _("makes a comparison or describes a change")),
+    "prediction": (None, _("makes a prediction")),
+    "causal": (None, _("claims a cause or an effect")),
+    "event": (None, _("reports something that happened")),
+    "lede": (None, _("opens the text")),
+    "central": (None, _("closer than the rest to what the text is about")),
+    "repeated": (None, _("repeated in the text")),
+}
+
+
+def reason_text(reason) -> str:
+    """One stored reason in the active language; a reason stored as text before codes is shown as it is."""
+    if isinstance(reason, str):
+        return reason
+    if not isinstance(reason, dict):
+        return ""
+    code, params = reason.get("code", ""), reason.get("params") or {}
+    with_params, plain = _REASONS.get(code, (None, None))
+    if with_params is not None and params:
+        try:
+            return str(with_params) % {key: str(value) for key, value in params.items()}
+        except KeyError:
+            pass
+    return str(plain) if plain is not None else str(code)
+
+
+@register.filter
+def reason_texts(reasons) -> list[str]:
+    """A claim's reasons, each in the active language (`{{ claim.reasons|reason_texts|join:"; " }}`)."""
+    return [text for text in (reason_text(r) for r in reasons or []) if text]

@@ -140,7 +140,7 @@ def _claims(rng, made, count, checkers, batch) -> list[Claim]:
                 end=end,
                 sentence_index=index,
                 score=round(rng.random(), 3),
-                reasons=["contient un chiffre"],
+                reasons=[{"code": "figure", "params": {}}],
                 types=["quantity"],
                 claimant=article.outlet,
                 status=status,

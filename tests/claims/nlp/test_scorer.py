@@ -1,7 +1,8 @@
 import numpy as np
 import pytest
 
-from claims.nlp import scorer, training
+from claims.nlp import encoder, scorer, training
+from claims.nlp.encoder_scorer import EncoderScorer
 from claims.nlp.ngram import NgramModel, shape_text
 from claims.nlp.pipeline import extract, score_texts
 from claims.nlp.training import Labelled
@@ -33,10 +34,15 @@ def test_the_shipped_english_model_tells_claims_from_chatter():
 
 
 def test_the_shipped_models_are_small_and_versioned():
-    en_dir = scorer.model_dir("en")
-    assert (en_dir / "model.json.gz").stat().st_size < 25_000_000
-    assert isinstance(scorer.for_language("en"), scorer.ModelScorer)
-    assert scorer.for_language("fr").version.startswith("cues-fr")
+    for language in ("en", "fr"):
+        assert (scorer.model_dir(language) / "encoder.json.gz").stat().st_size < 25_000_000
+    assert (scorer.model_dir("en") / "model.json.gz").stat().st_size < 25_000_000
+    if encoder.available():
+        assert isinstance(scorer.for_language("en"), EncoderScorer)
+        assert scorer.for_language("fr").version.startswith("encoder-fr-")
+    else:
+        assert isinstance(scorer.for_language("en"), scorer.ModelScorer)
+        assert scorer.for_language("fr").version.startswith("cues-fr")
 
 
 @pytest.mark.parametrize(
@@ -59,7 +65,7 @@ def test_an_english_article_is_extracted_without_an_english_spacy_model():
     claim = result.claims[0]
     assert claim.claimant == "the senator"
     assert {"quantity"} <= set(claim.types)
-    assert result.scorer_version.startswith("ngram-en-")
+    assert result.scorer_version.startswith("encoder-en-" if encoder.available() else "ngram-en-")
 
 
 def test_an_unsupported_language_gets_sentences_and_rules_and_says_so():

