@@ -8,6 +8,7 @@ from operator import itemgetter
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.db.models import Count, Prefetch, QuerySet, TextChoices
 from django.utils import timezone, translation
 from django.utils.functional import Promise
@@ -146,7 +147,7 @@ class ExportColumn:
 
     `key` names it for machines: the CSV header and the JSON key, stable across versions. `heading`
     names it for people: the spreadsheet's header, in the language chosen for the export. The value is
-    the claim record's `source` (a name in _FETCHED or _LOOKED_UP), or, with `labels`, that code's
+    the claim record's `source` (a name in FETCHED or LOOKED_UP), or, with `labels`, that code's
     label (codes joined when a list); with `blank`, empty text stands for no value.
     """
 
@@ -165,7 +166,7 @@ class ExportColumn:
             return _blank
         if self.labels is None:
             return None
-        names = {choice.value: str(choice.label) for choice in self.labels}
+        names = self.label_names()
 
         @functools.lru_cache(maxsize=1024)  # few distinct lists of codes: each is joined once
         def joined(codes: tuple) -> str:
@@ -175,6 +176,10 @@ class ExportColumn:
             return joined(tuple(code)) if code.__class__ is list else names.get(code, code)
 
         return label
+
+    def label_names(self) -> dict[str, str]:
+        """{code: label} in the active language."""
+        return {choice.value: str(choice.label) for choice in self.labels}
 
 
 def _blank(value):
@@ -221,7 +226,7 @@ EXPORT_COLUMNS = [column.key for column in EXPORT_COLUMN_DEFS]
 EXPORT_CHUNK = 2000
 
 # What a record is read from: the claim's row (joined to its article); the rest is looked up per chunk.
-_FETCHED = (
+FETCHED = (
     "id",
     "article_id",
     "article__title",
@@ -242,7 +247,7 @@ _FETCHED = (
     "created_at",
     "updated_at",
 )
-_LOOKED_UP = (
+LOOKED_UP = (
     "rating",
     "verdict_summary",
     "supports",
@@ -253,7 +258,7 @@ _LOOKED_UP = (
     "published",
     "approved",
 )
-_AT = {name: place for place, name in enumerate(_FETCHED + _LOOKED_UP)}  # a record's fields
+_AT = {name: place for place, name in enumerate(FETCHED + LOOKED_UP)}  # a record's fields
 
 
 def export_queryset(filters: dict) -> QuerySet:
@@ -282,11 +287,44 @@ def export_rows(claims: QuerySet, language: str | None = None) -> Iterator[list]
     return _rows(claims, pick, [(place, transform) for place, transform in transforms if transform])
 
 
-def export_lines(format: str, rows, *, bom: bool = False) -> Iterator[str]:
-    """A CSV or JSON Lines export of `export_rows`, line by line."""
+def export_lines(
+    format: str,
+    claims: QuerySet,
+    *,
+    language: str | None = None,
+    bom: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> Iterator[str]:
+    """A CSV or JSON Lines export of `claims` (from export_queryset), in pieces of whole rows.
+
+    The one place the way is chosen: on PostgreSQL a CSV comes from a COPY (claims/export_copy.py), the
+    same bytes several times faster; otherwise from `export_rows`. `progress(rows)`: told the number of
+    rows written so far, now and then and at the end, at moments the database is free to use."""
+    if format == ExportFormat.CSV and csv_by_copy(connection):
+        from claims.export_copy import copy_csv_lines
+
+        return copy_csv_lines(claims, language=language, bom=bom, progress=progress)
+    rows = export_rows(claims, language=language)
+    if progress is not None:
+        rows = told(rows, progress)
     if format == ExportFormat.CSV:
         return csv_lines(EXPORT_COLUMNS, rows, bom=bom)
     return jsonl_lines(EXPORT_COLUMNS, rows)
+
+
+def csv_by_copy(db) -> bool:
+    """Whether a CSV export from `db` (a connection) is a COPY: PostgreSQL's."""
+    return db.vendor == "postgresql"
+
+
+def told(rows, progress: Callable[[int], None]) -> Iterator:
+    """`rows`, telling `progress` how many have been taken so far (0 if none)."""
+    done = 0
+    for done, row in enumerate(rows, start=1):
+        progress(done)
+        yield row
+    if not done:
+        progress(0)
 
 
 def export_xlsx(out, rows, *, language: str) -> None:
@@ -304,7 +342,7 @@ def export_xlsx(out, rows, *, language: str) -> None:
 
 
 def _rows(claims: QuerySet, pick: itemgetter, transforms: list) -> Iterator[list]:
-    values = claims.values_list(*_FETCHED).iterator(chunk_size=EXPORT_CHUNK)
+    values = claims.values_list(*FETCHED).iterator(chunk_size=EXPORT_CHUNK)
     people: dict[int, tuple[str, str]] = {}
     while chunk := list(itertools.islice(values, EXPORT_CHUNK)):
         ids = [row[0] for row in chunk]
@@ -319,7 +357,7 @@ def _rows(claims: QuerySet, pick: itemgetter, transforms: list) -> Iterator[list
 
 
 def _record(row: tuple, verdicts: dict, evidence: dict, people: dict) -> tuple:
-    """The claim's row followed by the values of _LOOKED_UP, in its order (a tuple: a dict per row
+    """The claim's row followed by the values of LOOKED_UP, in its order (a tuple: a dict per row
     would cost a tenth of the export)."""
     return (
         row
@@ -360,4 +398,9 @@ def _add_people(people: dict, ids: set) -> None:
     missing = ids - people.keys() - {None}
     if missing:
         for user in get_user_model().objects.filter(pk__in=missing):
-            people[user.pk] = (user.get_username(), display_name(user))
+            people[user.pk] = person(user)
+
+
+def person(user) -> tuple[str, str]:
+    """A checker as the export shows them: username, and name for people."""
+    return (user.get_username(), display_name(user))

@@ -88,6 +88,9 @@ class Evidence(TimeStampedModel):
         return self.title
 
 
+LATEST_FIRST = ("-submitted_at", "-id")
+
+
 class VerdictQuerySet(models.QuerySet):
     """The one definition of "the current verdict": a claim's latest submitted verdict."""
 
@@ -95,7 +98,7 @@ class VerdictQuerySet(models.QuerySet):
         return self.filter(submitted_at__isnull=False)
 
     def latest_first(self):
-        return self.order_by("-submitted_at", "-id")
+        return self.order_by(*LATEST_FIRST)
 
     def current_for(self, claim) -> "Verdict | None":
         return self.submitted().filter(claim=claim).latest_first().select_related("author").first()
@@ -103,6 +106,11 @@ class VerdictQuerySet(models.QuerySet):
     def current_subquery(self, field: str = "pk"):
         """For annotating claims with a field of their current verdict (`OuterRef("pk")` is the claim)."""
         return models.Subquery(self.submitted().filter(claim=models.OuterRef("pk")).latest_first().values(field)[:1])
+
+    def current(self):
+        """Each claim's current verdict, one row per claim in the order of their ids (PostgreSQL only:
+        DISTINCT ON a field)."""
+        return self.submitted().order_by("claim_id", *LATEST_FIRST).distinct("claim_id")
 
     def current_values_by_claim(self, claim_ids, *fields: str) -> dict[int, tuple]:
         """{claim id: (fields of its current verdict)} for these claims, in one query."""

@@ -27,7 +27,7 @@ from django.utils.translation import ngettext
 
 from claims import workflow
 from claims.models import ExportFormat, ExportJob, ExportStatus
-from claims.reports import export_lines, export_queryset, export_rows, export_xlsx
+from claims.reports import export_lines, export_queryset, export_rows, export_xlsx, told
 from claims.tasks import TRANSIENT_ERRORS, run_export
 
 logger = logging.getLogger(__name__)
@@ -144,19 +144,21 @@ def _write(job: ExportJob) -> None:
     path = Path(job.file.storage.path(job.file_name))
     partial = path.with_name(path.name + ".part")  # one writer at a time: the claim sees to it
     path.parent.mkdir(parents=True, exist_ok=True)
-    rows = _counted(job.pk, export_rows(claims, language=job.language))
+    progress = _Progress(job.pk)
     try:
         if job.format == ExportFormat.XLSX:
             with partial.open("wb") as out:  # row by row through a temporary file: constant memory
-                export_xlsx(out, rows, language=job.language)
+                export_xlsx(out, told(export_rows(claims, language=job.language), progress), language=job.language)
                 _sync(out)
         else:
-            with partial.open("w", encoding="utf-8", newline="") as out:  # line by line: constant memory
-                out.writelines(export_lines(job.format, rows, bom=job.bom))
+            with partial.open("w", encoding="utf-8", newline="") as out:  # piece by piece: constant memory
+                lines = export_lines(job.format, claims, language=job.language, bom=job.bom, progress=progress)
+                out.writelines(lines)
                 _sync(out)
         os.replace(partial, path)  # atomic: the name holds a whole file, an earlier one, or nothing
     finally:
         partial.unlink(missing_ok=True)
+    progress.save()
     finished = ExportJob.objects.filter(pk=job.pk, token=job.token, status=ExportStatus.RUNNING).update(
         status=ExportStatus.DONE, file=job.file_name, finished_at=timezone.now()
     )
@@ -201,10 +203,17 @@ def _interrupted(attempts: int) -> str:
     ) % {"count": attempts}
 
 
-def _counted(job_id: int, rows):
-    done = 0
-    for done, row in enumerate(rows, start=1):
-        if done % PROGRESS_EVERY == 0:
-            ExportJob.objects.filter(pk=job_id).update(rows_done=done)
-        yield row
-    ExportJob.objects.filter(pk=job_id).update(rows_done=done)
+class _Progress:
+    """Rows written so far, saved on the job every PROGRESS_EVERY rows and at the end."""
+
+    def __init__(self, job_id: int):
+        self.job_id, self.done = job_id, 0
+
+    def __call__(self, done: int) -> None:
+        crossed = done // PROGRESS_EVERY > self.done // PROGRESS_EVERY
+        self.done = done
+        if crossed:
+            self.save()
+
+    def save(self) -> None:
+        ExportJob.objects.filter(pk=self.job_id).update(rows_done=self.done)

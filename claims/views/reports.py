@@ -132,10 +132,9 @@ def export_stream(request):
     if fmt == ExportFormat.XLSX and claims.count() > XLSX_DOWNLOAD_MAX:
         form.add_error("format", _too_big_to_download())
         return render(request, "claims/export_list.html", {"form": form, "jobs": []}, status=400)
-    rows = reports.export_rows(claims, language=language)
     if fmt == ExportFormat.XLSX:
-        return _xlsx_response(rows, language)
-    lines = reports.export_lines(fmt, rows, bom=form.cleaned_data["bom"])
+        return _xlsx_response(reports.export_rows(claims, language=language), language)
+    lines = reports.export_lines(fmt, claims, language=language, bom=form.cleaned_data["bom"])
     content_type = "text/csv; charset=utf-8" if fmt == ExportFormat.CSV else "application/x-ndjson"
     response = StreamingHttpResponse(lines, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="claims.{fmt}"'

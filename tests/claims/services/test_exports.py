@@ -77,15 +77,15 @@ def test_a_retry_takes_over_the_attempt_that_raised_at_once(job):
 
 
 def test_a_transient_error_is_retried_under_the_same_token_until_it_passes(job, monkeypatch):
-    real, calls = exports.export_rows, []
+    real, calls = exports.export_lines, []
 
-    def flaky(claims, **options):
+    def flaky(format, claims, **options):
         calls.append(1)
         if len(calls) < 3:
             raise OperationalError("server closed the connection unexpectedly")
-        return real(claims, **options)
+        return real(format, claims, **options)
 
-    monkeypatch.setattr(exports, "export_rows", flaky)
+    monkeypatch.setattr(exports, "export_lines", flaky)
     propagates = celery_app.conf.task_eager_propagates
     celery_app.conf.task_eager_propagates = False  # else an eager retry raises Retry instead of running
     try:
@@ -100,11 +100,11 @@ def test_a_transient_error_is_retried_under_the_same_token_until_it_passes(job, 
 def test_a_non_transient_error_fails_the_job_at_once_with_a_reason_shown_on_its_page(job, monkeypatch, client):
     calls = []
 
-    def broken(claims, **options):
+    def broken(format, claims, **options):
         calls.append(1)
         raise ValueError("bad filter value")
 
-    monkeypatch.setattr(exports, "export_rows", broken)
+    monkeypatch.setattr(exports, "export_lines", broken)
     run_export.delay(job.pk, job.token)
     job.refresh_from_db()
     assert job.status == ExportStatus.FAILED and len(calls) == 1
@@ -120,17 +120,17 @@ def test_a_non_transient_error_fails_the_job_at_once_with_a_reason_shown_on_its_
 
 
 def test_the_file_is_written_under_a_temporary_name_and_renamed_once_whole(job, monkeypatch):
-    real, seen = exports.export_rows, []
+    real, seen = exports.export_lines, []
     final = Path(job.file.storage.path(job.file_name))
 
-    def watched(claims, **options):
-        for row in real(claims, **options):
+    def watched(format, claims, **options):
+        for piece in real(format, claims, **options):  # a line each, or rows in pieces on PostgreSQL
             seen.append((final.exists(), final.with_name(final.name + ".part").exists()))
-            yield row
+            yield piece
 
-    monkeypatch.setattr(exports, "export_rows", watched)
+    monkeypatch.setattr(exports, "export_lines", watched)
     exports.export_run(job_id=job.pk, token=job.token)
-    assert seen == [(False, True)] * 3
+    assert seen and set(seen) == {(False, True)}
     assert final.exists() and not final.with_name(final.name + ".part").exists()
 
 
