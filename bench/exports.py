@@ -19,7 +19,7 @@ from concurrent.futures import ProcessPoolExecutor
 
 import desk  # noqa: F401 -- Django set up on the benchmark desk
 from common import header, record, table
-from django.db import connections
+from django.db import connections, transaction
 
 from claims.export_copy import copy_csv_lines
 from claims.exporters.tabular import csv_lines
@@ -138,9 +138,8 @@ def fifty_claim_article():
     """The desk's article with the most approved claims, given 50 if it has fewer (idempotent)."""
     from django.contrib.auth import get_user_model
     from django.db.models import Count, Q
-    from django.utils import timezone
 
-    from claims.models import Article, Review, Verdict
+    from claims.models import Article
 
     article = (
         Article.objects.annotate(approved=Count("claims", filter=Q(claims__status="approved")))
@@ -149,29 +148,39 @@ def fifty_claim_article():
     )
     if article.approved >= 50:
         return article
-    user = get_user_model().objects.order_by("id").first()
+    author, reviewer = get_user_model().objects.order_by("id")[:2]  # four eyes: never one person
     sentences = [
         f"Le chômage a baissé de {n} % en 2023 selon l'INSEE, a affirmé le ministre numéro {n}." for n in range(50)
     ]
     body = " ".join(sentences)
+    Article.objects.filter(title="Rapport de 50 affirmations", outlet="Bench").delete()  # a run cut short
     article = Article.objects.create(title="Rapport de 50 affirmations", body=body, language="fr", outlet="Bench")
     cursor = 0
     for sentence in sentences:
         start = body.index(sentence, cursor)
         cursor = start + len(sentence)
-        claim = Claim.objects.create(
-            article=article, text=sentence, start=start, end=cursor, status="approved", claimant="le ministre"
-        )
-        verdict = Verdict.objects.create(
-            claim=claim,
-            rating="mostly_false",
-            summary="Plutôt faux : 1,9 %.",
-            rationale="Les chiffres INSEE " * 20,
-            author=user,
-            submitted_at=timezone.now(),
-        )
-        Review.objects.create(verdict=verdict, reviewer=user, decision="approve")
+        with transaction.atomic():  # the desk's integrity triggers check an approved claim at commit
+            _approved_claim(article, sentence, start, cursor, author, reviewer)
     return article
+
+
+def _approved_claim(article, sentence, start, end, author, reviewer):
+    from django.utils import timezone
+
+    from claims.models import Review, Verdict
+
+    claim = Claim.objects.create(
+        article=article, text=sentence, start=start, end=end, status="approved", claimant="le ministre", assignee=author
+    )
+    verdict = Verdict.objects.create(
+        claim=claim,
+        rating="mostly_false",
+        summary="Plutôt faux : 1,9 %.",
+        rationale="Les chiffres INSEE " * 20,
+        author=author,
+        submitted_at=timezone.now(),
+    )
+    Review.objects.create(verdict=verdict, reviewer=reviewer, decision="approve")
 
 
 def pdf() -> None:
