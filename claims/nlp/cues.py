@@ -115,6 +115,16 @@ _PATTERNS = {
         r"\b(?:partagez|faites tourner|fais circuler|share this|cliquez|click)\b", re.IGNORECASE
     ),
     "hedge": re.compile(r"\b(?:peut-être|semble\w*|pourrai\w*|maybe|perhaps|might|could)\b", re.IGNORECASE),
+    # The newsroom's own procedure, not a statement about the world: asking for comment, who
+    # reported it first, who contributed.
+    "procedural": re.compile(
+        r"\b(?:(?:a|ont|avons) contacté|(?:contacté|sollicité)e?s? par|pour (?:obtenir )?(?:un |des )?commentaires?|"
+        r"n'(?:a|ont) pas (?:encore |immédiatement )?(?:répondu|souhaité|voulu)|"
+        r"(?:a|ont) refusé de (?:commenter|réagir)|"
+        r"(?:a|ont) d'abord (?:signalé|rapporté|révélé)|reached out|for comment|did not (?:immediately )?respond|"
+        r"declined to comment|first reported|contributed to this report)\b",
+        re.IGNORECASE,
+    ),
     "first_person": re.compile(r"\b(?:je|j'|me|moi|I|I'm|I've|my)\b"),
 }
 
@@ -204,6 +214,20 @@ _TRIGGERS = {
     ),
     "call_to_action": ("partagez", "tourner", "circuler", "share this", "cliquez", "click"),
     "hedge": ("peut-être", "sembl", "pourrai", "maybe", "perhaps", "might", "could"),
+    "procedural": (
+        "contact",
+        "sollicit",
+        "comment",
+        "répondu",
+        "souhaité",
+        "voulu",
+        "refusé",
+        "d'abord",
+        "reached",
+        "respond",
+        "first reported",
+        "contributed",
+    ),
 }
 
 # Cue name -> claim type it names.

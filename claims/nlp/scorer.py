@@ -46,6 +46,7 @@ DEFAULT_WEIGHTS = {
         "exclamation": -0.5,
         "opinion": -1.2,
         "call_to_action": -2.0,
+        "procedural": -2.5,
         "hedge": -0.4,
         "first_person": -0.6,
         "short": -1.5,

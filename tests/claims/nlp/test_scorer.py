@@ -85,3 +85,19 @@ def test_extracting_many_texts_in_batches_gives_the_same_claims_as_one_by_one():
         assert [(c.start, c.end, c.score, c.claimant) for c in batched[n].claims] == [
             (c.start, c.end, c.score, c.claimant) for c in single.claims
         ]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "CNN a contacté l’ambassade de Chine à Washington pour obtenir des commentaires.",
+        "Bloomberg a d’abord signalé le contact entre l’administration et Pékin.",
+        "Le ministère n’a pas répondu à nos sollicitations.",
+        "The White House did not immediately respond to a request for comment.",
+    ],
+)
+def test_the_newsrooms_own_procedure_is_not_a_claim(sentence):
+    claims = extract(f"Le chômage a baissé de 2 % en 2023, selon l’Insee. {sentence}", "fr", keep_all=True).claims
+    assert claims[1].text == sentence
+    assert claims[1].score < claims[0].score
+    assert claims[1].score < scorer.for_language("fr").threshold
