@@ -29,8 +29,10 @@ DIM = 384
 # The "query: " prefix is the one the model card gives for embeddings used as features.
 PREFIX_IS_QUERY = True
 BATCH = 32
-# Longer sentences cost more and say little more: the encoder sees their first characters.
-MAX_CHARS = 600
+# The encoder's cost grows with a sentence's tokens, and a sentence's opening says what kind of
+# statement it is: the encoder sees the first MAX_CHARS characters, cut at a space (about 40
+# tokens of French news; it spares a quarter of a news article's tokens, 10 % of the debates').
+MAX_CHARS = 150
 
 
 def available() -> bool:
@@ -62,7 +64,10 @@ def embed(texts: Sequence[str], batch: int = BATCH) -> np.ndarray:
 
 def _clip(text: str) -> str:
     text = " ".join(text.split())
-    return text[:MAX_CHARS] or "."
+    if len(text) > MAX_CHARS:
+        cut = text.rfind(" ", 0, MAX_CHARS + 1)
+        text = text[: cut if cut > MAX_CHARS // 2 else MAX_CHARS]
+    return text or "."
 
 
 def model_file() -> Path:
