@@ -24,8 +24,8 @@ from claims.nlp.scorer import Parts, sigmoid
 FORMAT = "factcheck-encoder-1"
 FILE = "encoder.json.gz"
 
-# The cues every language's model reads; context cues (position in the text, centrality)
-# only where the training data has texts (French posts), not for isolated debate sentences.
+# The cues every language's model reads; context cues (position in the text, word centrality,
+# repetition) only where the training data has texts (French posts), not for isolated debate sentences.
 SENTENCE_FEATURES = (
     "figure",
     "date",
@@ -52,10 +52,6 @@ SENTENCE_FEATURES = (
     "length",
 )
 CONTEXT_FEATURES = ("lede", "early", "central", "repeated")
-
-
-CENTRALITY_FEATURES = ("centrality", "centrality_gap")
-CENTRALITY_SCALE = 3.0  # cosines move in a narrow range: scaled to the cues' range for training
 MIN_WORDS = 3
 
 
@@ -74,29 +70,12 @@ def could_be_claim(found: Cues) -> bool:
     return not (values.get("question") or values.get("call_to_action") or too_short)
 
 
-def centrality(vectors: np.ndarray, mask: np.ndarray) -> np.ndarray:
-    """Per sentence: cosine with the mean of the text's other embedded sentences, and that minus the text's mean.
-
-    The sentence closest to the rest is the one the text is about. Sentences not embedded get 0.
-    """
-    out = np.zeros((len(vectors), len(CENTRALITY_FEATURES)))
-    index = np.nonzero(mask)[0]
-    if len(index) < 2:
-        return out
-    chosen = vectors[index].astype(np.float64)
-    others = (chosen.sum(axis=0)[None, :] - chosen) / (len(index) - 1)
-    cosine = (chosen * others).sum(axis=1) / (np.linalg.norm(others, axis=1) + 1e-9)
-    out[index, 0] = cosine
-    out[index, 1] = cosine - cosine.mean()
-    return out
-
-
 @dataclass
 class EncoderScorer:
     meta: dict
     intercept: float
     embedding: np.ndarray  # (encoder.DIM,)
-    dense_names: list[str]  # cues, and CENTRALITY_FEATURES where the model reads them
+    dense_names: list[str]  # the cues (and context cues) the model weighs
     dense: np.ndarray
     embedding_mean: float  # the embedding's average share of the log-odds in training
     ngram: NgramModel | None = None  # its coef only; the intercept is ours
@@ -119,7 +98,7 @@ class EncoderScorer:
     def explain(
         self, texts: Sequence[str], found: Sequence[Cues], *, one_text: bool = True
     ) -> tuple[list[float], list[Parts]]:
-        """Scores and their parts; `one_text` False for unrelated sentences (no centrality among them)."""
+        """Scores and their parts; `one_text` is accepted for the other scorers' signature."""
         if not texts:
             return [], []
         model_part, dense = self._parts(texts, found, None, one_text=one_text)
@@ -129,8 +108,7 @@ class EncoderScorer:
             part = {"model": float(m)}
             for name, value in zip(self.dense_names, row, strict=True):
                 if value:
-                    code = "central" if name in CENTRALITY_FEATURES else name
-                    part[code] = part.get(code, 0.0) + float(value)
+                    part[name] = part.get(name, 0.0) + float(value)
             parts.append(part)
         return [sigmoid(float(m)) for m in margins], parts
 
@@ -149,9 +127,6 @@ class EncoderScorer:
             wanted = [t for t, keep in zip(texts, mask, strict=True) if keep]
             chosen[mask] = encoder.embed(wanted) if vectors is None else vectors[mask]
         embedding = np.where(mask, chosen @ self.embedding, self.embedding_mean)
-        if one_text and CENTRALITY_FEATURES[0] in self.dense_names:
-            at = self.dense_names.index(CENTRALITY_FEATURES[0])
-            features[:, at : at + len(CENTRALITY_FEATURES)] = centrality(chosen, mask)
         return embedding + self.ngram_part(texts), features * self.dense
 
     def ngram_part(self, texts: Sequence[str]) -> np.ndarray:

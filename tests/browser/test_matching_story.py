@@ -17,25 +17,26 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def repeated(transactional_db):
     people = {"editor": editor("editor1"), "editor2": editor("editor2"), "checker": checker("checker1")}
     original = article_ingest(data=ArticleInput(body=sample_text())).article  # extracted in-process
-    blinken = original.claims.get(text__startswith="Le secrétaire d’État Tony Blinken")
+    # No evidence of lethal aid, by US intelligence: the paraphrase says it again in other words.
+    earlier = original.claims.get(text__startswith="Les responsables du renseignement américain ont toujours")
     with transaction.atomic():  # PostgreSQL checks at commit that an approved claim has its approved verdict
-        type(blinken).objects.filter(pk=blinken.pk).update(status=ClaimStatus.APPROVED, assignee=people["checker"])
+        type(earlier).objects.filter(pk=earlier.pk).update(status=ClaimStatus.APPROVED, assignee=people["checker"])
         verdict = Verdict.objects.create(
-            claim=blinken,
+            claim=earlier,
             rating="true",
-            summary="Voyage confirmé.",
+            summary="Aucune preuve publique.",
             author=people["checker"],
             submitted_at=timezone.now(),
         )
         Review.objects.create(verdict=verdict, reviewer=people["editor2"], decision="approve")
     paraphrase = (ROOT / "tests" / "fixtures" / "chine-russie-paraphrase-fr.txt").read_text(encoding="utf-8")
     article_ingest(data=ArticleInput(body=paraphrase))  # extracted, then matched, in-process
-    match = ClaimMatch.objects.get(earlier_claim=blinken)
-    return people, blinken, match
+    match = ClaimMatch.objects.get(earlier_claim=earlier)
+    return people, earlier, match
 
 
 def test_an_editor_sees_a_repeat_in_triage_and_sends_the_earlier_verdict_to_review(open_page, live_server, repeated):
-    people, blinken, match = repeated
+    people, earlier, match = repeated
     page = open_page("en-US")
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("#id_username", "editor1")
@@ -49,7 +50,7 @@ def test_an_editor_sees_a_repeat_in_triage_and_sends_the_earlier_verdict_to_revi
 
     page.goto(f"{live_server.url}/claims/{match.claim_id}/")
     section = page.locator("#matches")
-    assert "Earlier verdict:" in section.inner_text() and "Voyage confirmé." in section.inner_text()
+    assert "Earlier verdict:" in section.inner_text() and "Aucune preuve publique." in section.inner_text()
     section.locator(f"[data-match='{match.pk}'] [data-decision=reuse]").click()
     page.wait_for_selector("#claim-status")
     assert "In review" in page.inner_text("#claim-status")

@@ -30,7 +30,7 @@ def _manage(*args, stdin: str | None = None, env_extra=None) -> subprocess.Compl
 
 def test_checkworthiness_score_adds_score_and_label_columns_to_every_row(tmp_path):
     rows = [("1", "We cut taxes by 30 percent in 2017.", "Yes"), ("2", 'He said "thank you", friends.', "No")]
-    rows *= 1500  # more than one batch
+    rows *= 150  # more than one batch of 256
     path = tmp_path / "in.tsv"
     with path.open("w", newline="") as handle:
         writer = csv.writer(handle, delimiter="\t")
@@ -39,7 +39,7 @@ def test_checkworthiness_score_adds_score_and_label_columns_to_every_row(tmp_pat
     done = _manage("checkworthiness", "score", str(path), "--lang", "en")
     assert done.returncode == 0, done.stderr
     out = list(csv.DictReader(io.StringIO(done.stdout), delimiter="\t"))
-    assert len(out) == 3000
+    assert len(out) == 300
     assert list(out[0]) == ["Sentence_id", "Text", "class_label", "score", "label"]
     assert out[1]["Text"] == 'He said "thank you", friends.'
     assert 0 <= float(out[0]["score"]) <= 1

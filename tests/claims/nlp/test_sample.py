@@ -50,8 +50,8 @@ def test_body_armour_and_helmets_is_a_claim(sample):
     assert claim.claimant.startswith("plusieurs sources familières")
 
 
-def test_blinkens_coming_trip_to_china_is_a_prediction(sample):
-    claim = _claim(sample[1], "Le secrétaire d’État Tony Blinken se rendra en Chine")
+def test_blinkens_coming_trip_to_china_is_a_prediction(every_sentence):
+    claim = _claim(every_sentence, "Le secrétaire d’État Tony Blinken se rendra en Chine")
     assert "prediction" in claim.types
     assert any(e.text == "Tony Blinken" and e.label == "PERSON" for e in claim.entities)
 
@@ -66,8 +66,8 @@ def test_no_evidence_of_lethal_aid_is_credited_to_us_intelligence(every_sentence
     assert "renseignement" in claim.claimant
 
 
-def test_the_burns_quote_has_bill_burns_as_speaker(sample):
-    claim = _claim(sample[1], "“Il s’avère qu’il y a en fait des limites")
+def test_the_burns_quote_has_bill_burns_as_speaker(every_sentence):
+    claim = _claim(every_sentence, "“Il s’avère qu’il y a en fait des limites")
     assert claim.claimant == "Bill Burns"
     assert {"quote", "reported_statement"} <= set(claim.types)
     assert any(e.text == "CIA" and e.label == "ORG" for e in claim.entities)
@@ -152,3 +152,29 @@ def test_with_the_encoder_the_desk_sees_well_under_20_of_the_23_sentences(with_e
 )
 def test_with_the_encoder_procedural_and_fragment_sentences_are_below_the_line(with_encoder, start):
     assert not any(c.text.startswith(start) for c in with_encoder[1].claims)
+
+
+@pytest.mark.parametrize(
+    "start",
+    [
+        "Les responsables du renseignement américain ont toujours déclaré",  # sourced: US intelligence
+        "En décembre, après une rencontre virtuelle",  # sourced: Putin, after meeting Xi
+        "Cet équipement comprend",  # sourced: people familiar with the intelligence
+    ],
+)
+def test_with_the_encoder_sourced_checkable_statements_are_kept(with_encoder, start):
+    assert any(c.text.startswith(start) for c in with_encoder[1].claims)
+
+
+@pytest.mark.parametrize(
+    "start",
+    [
+        "Le réseau transportait 41 millions de voyageurs en 2019",
+        "Selon l’Observatoire régional des déplacements",
+        "La chambre régionale des comptes avait relevé en 2023",
+        "Cette mesure coûterait 6,4 millions d’euros",
+    ],
+)
+def test_with_the_encoder_a_local_news_storys_figures_are_kept(with_encoder, built_in, start):
+    """Another genre and another subject than the sample's: sourced figures are what a desk checks."""
+    assert any(c.text.startswith(start) for c in built_in.claims)
