@@ -140,7 +140,9 @@ def _french_encoder(samples) -> list[list]:
 
     posts = train_encoder.post_data(samples, embed)
     debates = train_encoder.english_data(training.read_labelled_tsv(DATA / "checkworthiness-en" / "train.tsv"), embed)
-    base = train_encoder._fit_english(debates, version="bench", with_ngrams=False)
+    base = train_encoder.with_news_priors(
+        train_encoder._fit_english(debates, version="bench", with_ngrams=False), posts
+    )
     threshold = scorer.for_language("fr").threshold
     alone = train_encoder.base_on_posts(posts, base, threshold)
     shipped = train_encoder.french_out_of_fold(posts, base, threshold)
