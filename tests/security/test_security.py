@@ -51,8 +51,7 @@ def test_the_session_cookie_expires_after_idle_time_and_is_httponly(client, edit
 def test_an_active_session_s_idle_limit_is_renewed_once_a_minute_not_on_every_request(client, editor_user):
     from django.contrib.sessions.models import Session
 
-    _login(client, "editor", PASSWORD)
-    client.get(reverse("claims:dashboard"))  # the first page touches the session
+    _login(client, "editor", PASSWORD)  # saves the session, touched
     key = client.cookies["sessionid"].value
     expiry = Session.objects.get(pk=key).expire_date
     again = client.get(reverse("claims:dashboard"))
