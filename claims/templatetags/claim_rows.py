@@ -16,9 +16,9 @@ from django import template
 from django.template.defaultfilters import floatformat, truncatechars
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 
-from claims.templatetags.claims_extras import shade
+from claims.templatetags.claims_extras import http_href, reason_texts, shade
 
 register = template.Library()
 
@@ -88,3 +88,105 @@ def article_claim_items(claims) -> SafeString:
             f"{score}\n        {claimant}</li>\n    "
         )
     return mark_safe("".join(items))  # noqa: S308 -- every value escaped above
+
+
+@register.simple_tag(takes_context=True)
+def triage_row(context, claim) -> SafeString:
+    """One claim's row in triage: to decide (keep, dismiss, select) or `done` (its status, and undo
+    while that is possible). The list's rows and the row htmx swaps in after a decision."""
+    done, list_query = context.get("done"), context.get("list_query")
+    urls = context.render_context.get("triage_row_urls")
+    if urls is None:  # once per page, not per row
+        request = context.get("request")
+        urls = context.render_context["triage_row_urls"] = {
+            "claim": url_maker("claims:claim-detail"),
+            "article": url_maker("claims:article-detail"),
+            **{action: url_maker("claims:claim-transition", action) for action in TRIAGE_ROW_ACTIONS},
+            "next": escape(request.get_full_path()) if request is not None else "",
+        }
+    pk = claim.pk
+    query = f"&amp;{escape(list_query)}" if list_query else ""
+    return mark_safe(  # noqa: S308 -- every value escaped
+        f'<tr data-triage-row id="triage-{pk}" class="{"done" if done else ""}"{" data-done" if done else ""}>\n'
+        f"  <td>{'' if done else _select_box(pk)}</td>\n"
+        f'  <td><a href="{urls["claim"](pk)}?from=triage{query}">{escape(claim.display_text)}</a>'
+        f"{_reasons(claim)}\n    {_checked_before(claim)}</td>\n"
+        f'  <td class="num">{"" if claim.score is None else score_text(claim.score)}</td>\n'
+        f"  <td>{escape(claim.claimant)}</td>\n"
+        f'  <td><a href="{urls["article"](claim.article_id)}#claim-{pk}">'
+        f"{escape(truncated(str(claim.article), 40))}</a></td>\n"
+        f'  <td class="actions">{_decided(claim, urls) if done else _decide(claim, urls)}</td>\n'
+        f"</tr>\n"
+    )
+
+
+TRIAGE_ROW_ACTIONS = ("keep", "dismiss", "unkeep", "undismiss")
+
+
+def _select_box(pk) -> str:
+    label = escape(gettext("Select"))
+    return f'<input type="checkbox" name="claims" value="{pk}" form="bulk-form" aria-label="{label}">'
+
+
+def _reasons(claim) -> str:
+    if not claim.reasons:
+        return ""
+    return f'<br><span class="muted">{" · ".join(escape(text) for text in reason_texts(claim.reasons)[:3])}</span>'
+
+
+def _checked_before(claim) -> str:
+    """The best open match ("checked before?"), when the row's claim has its matches prefetched."""
+    matches = getattr(claim, "open_matches", None)
+    match = matches[0] if matches else None
+    if not match:
+        return ""
+    if match.earlier_claim_id:
+        target = (
+            f'<a href="{escape(match.earlier_claim.get_absolute_url())}">'
+            f"{escape(gettext('claim'))} {match.earlier_claim_id}</a>"
+        )
+    else:
+        publisher = match.fact_check.publisher or gettext("published fact-check")
+        target = (
+            f'<a href="{escape(http_href(match.fact_check.url))}" rel="noopener noreferrer" target="_blank">'
+            f"{escape(publisher)}</a>"
+        )
+    if match.earlier_rating:
+        rating = (
+            f'<span class="badge rating-{escape(match.earlier_rating)}">{escape(match.get_earlier_rating_display())}'
+            "</span>"
+        )
+    elif match.fact_check and match.fact_check.rating_text:
+        rating = f'<span class="badge">{escape(match.fact_check.rating_text)}</span>'
+    else:
+        rating = ""
+    score = "" if match.score is None else f" · {score_text(match.score)}"
+    return (
+        f'<br><span class="checked-before" data-checked-before>{escape(gettext("Checked before:"))}\n'
+        f"      {target}\n      {rating}\n"
+        f'      <span class="muted">{escape(match.get_status_display())}{score}</span></span>'
+    )
+
+
+def _button(claim, urls, action: str, data_action: str, label: str) -> str:
+    url = urls[action](claim.pk)
+    return (
+        f'<button type="submit" class="secondary" data-action="{data_action}" formaction="{url}" name="next" '
+        f'value="{urls["next"]}"\n'
+        f'      hx-post="{url}" hx-target="#triage-{claim.pk}" hx-swap="outerHTML">{escape(label)}</button>'
+    )
+
+
+def _decide(claim, urls) -> str:
+    return (
+        f"\n    {_button(claim, urls, 'keep', 'keep', gettext('Keep'))}"
+        f"\n    {_button(claim, urls, 'dismiss', 'dismiss', gettext('Dismiss'))}\n  "
+    )
+
+
+def _decided(claim, urls) -> str:
+    badge = f'<span class="badge status-{escape(claim.status)}">{escape(claim.get_status_display())}</span>\n    '
+    if claim.status not in ("to_check", "dismissed"):
+        return badge
+    undo = "unkeep" if claim.status == "to_check" else "undismiss"
+    return f"{badge}\n    {_button(claim, urls, undo, 'undo', gettext('Undo'))}\n    "

@@ -1,8 +1,10 @@
 """Rows written in Python (claims/templatetags/claim_rows.py) give exactly the markup the templates gave."""
 
+from pathlib import Path
+
 import pytest
 from django.template import engines
-from django.utils import translation
+from django.utils import timezone, translation
 
 from claims.models import ClaimStatus
 from claims.views.articles import highlight_segments
@@ -68,3 +70,82 @@ def test_an_article_s_highlighted_text_and_claim_list_are_the_templates_markup(c
         assert _render("{% load claim_rows %}{% article_claim_items claims %}", claims=made) == _render(
             LIST_TEMPLATE, claims=made
         )
+
+
+def _triage_claims(editor_user, checker_user):
+    """Claims in every shape a triage row takes: matches to an approved claim, to a published
+    fact-check with a mapped rating, with only its rating as published, without publisher."""
+    from claims.models import ClaimMatch, FactCheck, MatchStatus, Review, Verdict
+
+    def claim(text, **kwargs):
+        return ClaimFactory(
+            article=ArticleFactory(body=text, title="Un <titre> d'article assez long pour être coupé"),
+            text=text,
+            start=0,
+            end=len(text),
+            **kwargs,
+        )
+
+    earlier = claim("La dette atteindra 120 % du PIB.", status=ClaimStatus.APPROVED)
+    verdict = Verdict.objects.create(
+        claim=earlier, rating="false", summary="Non.", author=checker_user, submitted_at=timezone.now()
+    )
+    Review.objects.create(verdict=verdict, reviewer=editor_user, decision="approve")
+    rows = [
+        claim(
+            "Le <chômage> & l'emploi.",
+            score=0.735,
+            claimant="Le « ministre »",
+            reasons=[
+                {"code": "figure", "params": {"items": "2 % <b>"}},
+                {"code": "quote"},
+                "texte ancien",
+                {"code": "lede"},
+            ],
+        ),
+        claim("Sans score ni raisons."),
+        claim("Repris d'un fact-check.", score=0.5),
+        claim("Repris d'un autre.", score=0.25),
+        claim("Repris d'un troisième.", score=0.125),
+    ]
+    ClaimMatch.objects.create(claim=rows[0], earlier_claim=earlier, score=0.951, status=MatchStatus.SUGGESTED)
+    checks = [
+        FactCheck.objects.create(
+            claim_reviewed="x",
+            url="https://example.org/a?x=1&y=2",
+            publisher="AFP <Factuel>",
+            rating="mostly_true",
+            fingerprint="a",
+        ),
+        FactCheck.objects.create(
+            claim_reviewed="y", url="javascript:alert(1)", rating_text="Trompeur", fingerprint="b"
+        ),
+        FactCheck.objects.create(claim_reviewed="z", url="https://example.org/c", fingerprint="c"),
+    ]
+    for row, check in zip(rows[2:], checks, strict=True):
+        ClaimMatch.objects.create(
+            claim=row, fact_check=check, score=None if check.fingerprint == "c" else 0.9, status=MatchStatus.CONFIRMED
+        )
+    return rows
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_triage_rows_are_the_templates_markup_to_decide_and_decided(rf, editor_user, checker_user, language):
+    from claims.selectors import claim_list_for_triage
+
+    rows = _triage_claims(editor_user, checker_user)
+    detected = list(claim_list_for_triage().filter(pk__in=[c.pk for c in rows]))
+    before = (Path(__file__).parents[2] / "fixtures/templates/triage_row_before.html").read_text()
+    request = rf.get("/triage/?outlet=le+monde&page=2")
+    decided = []
+    for claim, status in zip(rows, [ClaimStatus.TO_CHECK, ClaimStatus.DISMISSED, ClaimStatus.APPROVED], strict=False):
+        claim.status = status
+        decided.append(claim)
+    with translation.override(language):
+        for claim, done, list_query in [(c, False, "outlet=le+monde&sort=newest") for c in detected] + [
+            (c, True, "") for c in decided
+        ]:
+            context = {"claim": claim, "done": done, "list_query": list_query, "request": request}
+            assert _render("{% load claim_rows %}{% triage_row claim %}", **context) == _render(before, **context)
+    shown = _render("{% load claim_rows %}{% for claim in claims %}{% triage_row claim %}{% endfor %}", claims=detected)
+    assert shown.count("data-checked-before") == 4 and "AFP &lt;Factuel&gt;" in shown and 'href="#"' in shown
