@@ -149,3 +149,29 @@ def test_triage_rows_are_the_templates_markup_to_decide_and_decided(rf, editor_u
             assert _render("{% load claim_rows %}{% triage_row claim %}", **context) == _render(before, **context)
     shown = _render("{% load claim_rows %}{% for claim in claims %}{% triage_row claim %}{% endfor %}", claims=detected)
     assert shown.count("data-checked-before") == 4 and "AFP &lt;Factuel&gt;" in shown and 'href="#"' in shown
+
+
+TABLE_ROWS_BEFORE = """{% for claim in claims %}
+    <tr><td><a href="{{ claim.get_absolute_url }}">{{ claim.display_text|truncatechars:120 }}</a></td>
+      <td><span class="badge status-{{ claim.status }}">{{ claim.get_status_display }}</span></td>
+      <td class="{% if claim.is_overdue %}overdue{% endif %}">{{ claim.due_date|default:"" }}</td>
+      <td><a href="{{ claim.article.get_absolute_url }}">{{ claim.article|truncatechars:40 }}</a></td></tr>
+  {% empty %}<tr><td colspan="4" class="muted">{% translate "Nothing here." %}</td></tr>{% endfor %}"""
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_queue_rows_are_the_templates_markup(claims, language):
+    import datetime as dt
+
+    _article, made = claims
+    today = timezone.localdate()
+    for claim, due in zip(
+        made, [today - dt.timedelta(days=3), today + dt.timedelta(days=40), None, today], strict=True
+    ):
+        claim.due_date = due
+    after = "{% load i18n claim_rows %}{% claim_table_rows claims %}{% if not claims %}" + (
+        '<tr><td colspan="4" class="muted">{% translate "Nothing here." %}</td></tr>{% endif %}'
+    )
+    with translation.override(language):
+        for rows in (made, []):
+            assert _render(after, claims=rows) == _render("{% load i18n %}" + TABLE_ROWS_BEFORE, claims=rows)
