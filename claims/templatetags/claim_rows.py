@@ -15,10 +15,12 @@ from functools import lru_cache
 from django import template
 from django.template.defaultfilters import floatformat, truncatechars
 from django.urls import reverse
-from django.utils.formats import localize
+from django.utils.formats import date_format, localize
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.timezone import template_localtime
 from django.utils.translation import get_language, gettext
 
+from claims.people import display_name
 from claims.templatetags.claims_extras import http_href, reason_texts, shade
 
 register = template.Library()
@@ -209,3 +211,51 @@ def claim_table_rows(claims) -> SafeString:
             f"</td></tr>\n  "
         )
     return mark_safe("".join(rows))  # noqa: S308 -- every value escaped
+
+
+def _list_items(items, empty: str) -> SafeString:
+    if not items:
+        return mark_safe(f'<li class="muted">{escape(empty)}</li>')  # noqa: S308 -- escaped
+    return mark_safe("".join(items))  # noqa: S308 -- every value escaped by the callers
+
+
+@register.simple_tag
+def dashboard_queue_items(claims) -> SafeString:
+    """The dashboard's "My queue": claim, status, due date."""
+    claim_url, items = url_maker("claims:claim-detail"), []
+    for claim in claims:
+        due = ""
+        if claim.due_date:
+            due = f' <span class="{"overdue" if claim.is_overdue else ""}">{escape(localize(claim.due_date))}</span>'
+        items.append(
+            f'<li><a href="{claim_url(claim.pk)}">{escape(truncated(claim.display_text, 80))}</a> '
+            f'<span class="badge status-{escape(claim.status)}">{escape(claim.get_status_display())}</span>{due}</li>'
+        )
+    return _list_items(items, gettext("Nothing assigned to you."))
+
+
+@register.simple_tag
+def dashboard_overdue_items(claims) -> SafeString:
+    """The dashboard's overdue claims: claim, due date, checker."""
+    claim_url, items = url_maker("claims:claim-detail"), []
+    for claim in claims:
+        items.append(
+            f'<li><a href="{claim_url(claim.pk)}">{escape(truncated(claim.display_text, 70))}</a> '
+            f'<span class="overdue">{escape(localize(claim.due_date))}</span> '
+            f"{escape(display_name(claim.assignee))}</li>"
+        )
+    return _list_items(items, gettext("Nothing overdue."))
+
+
+@register.simple_tag
+def dashboard_recent_items(events) -> SafeString:
+    """The dashboard's recent activity: when, who, what, on which claim."""
+    claim_url, items = url_maker("claims:claim-detail"), []
+    for event in events:
+        when = date_format(template_localtime(event.created_at), "SHORT_DATETIME_FORMAT")
+        who = display_name(event.actor) or gettext("system")
+        items.append(
+            f"<li>{escape(when)} · {escape(who)} · {escape(event.get_kind_display())} · "
+            f'<a href="{claim_url(event.claim_id)}">{escape(truncated(event.claim.display_text, 50))}</a></li>'
+        )
+    return _list_items(items, gettext("No activity yet."))

@@ -175,3 +175,33 @@ def test_queue_rows_are_the_templates_markup(claims, language):
     with translation.override(language):
         for rows in (made, []):
             assert _render(after, claims=rows) == _render("{% load i18n %}" + TABLE_ROWS_BEFORE, claims=rows)
+
+
+DASHBOARD_BEFORE = {
+    "dashboard_queue_items": '{% for claim in items %}<li><a href="{{ claim.get_absolute_url }}">{{ claim.display_text|truncatechars:80 }}</a> <span class="badge status-{{ claim.status }}">{{ claim.get_status_display }}</span>{% if claim.due_date %} <span class="{% if claim.is_overdue %}overdue{% endif %}">{{ claim.due_date }}</span>{% endif %}</li>{% empty %}<li class="muted">{% translate "Nothing assigned to you." %}</li>{% endfor %}',  # noqa: E501
+    "dashboard_overdue_items": '{% for claim in items %}<li><a href="{{ claim.get_absolute_url }}">{{ claim.display_text|truncatechars:70 }}</a> <span class="overdue">{{ claim.due_date }}</span> {{ claim.assignee|person }}</li>{% empty %}<li class="muted">{% translate "Nothing overdue." %}</li>{% endfor %}',  # noqa: E501
+    "dashboard_recent_items": '{% for event in items %}<li>{{ event.created_at|date:"SHORT_DATETIME_FORMAT" }} · {{ event.actor|person|default:_("system") }} · {{ event.get_kind_display }} · <a href="{{ event.claim.get_absolute_url }}">{{ event.claim.display_text|truncatechars:50 }}</a></li>{% empty %}<li class="muted">{% translate "No activity yet." %}</li>{% endfor %}',  # noqa: E501
+}
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_dashboard_s_lists_are_the_templates_markup(claims, editor_user, checker_user, language):
+    import datetime as dt
+
+    from claims.models import ClaimEvent
+
+    _article, made = claims
+    checker_user.first_name, checker_user.last_name = "Léa", "<Dupont>"
+    for claim, due, assignee in zip(
+        made, [-3, 40, None, 0], [checker_user, editor_user, None, checker_user], strict=True
+    ):
+        claim.due_date = None if due is None else timezone.localdate() + dt.timedelta(days=due)
+        claim.assignee = assignee
+    for claim, actor in zip(made, [editor_user, None, checker_user, editor_user], strict=True):
+        ClaimEvent.objects.create(claim=claim, actor=actor, kind="status", to_status=claim.status)
+    events = list(ClaimEvent.objects.select_related("actor", "claim").order_by("-created_at", "-id"))
+    with translation.override(language), timezone.override("Europe/Paris"):
+        for tag, before in DASHBOARD_BEFORE.items():
+            for items in (events if tag == "dashboard_recent_items" else made, []):
+                after = _render("{% load claim_rows %}{% " + tag + " items %}", items=items)
+                assert after == _render("{% load i18n claims_extras %}" + before, items=items)
