@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from django import template
 from django.template.defaultfilters import floatformat, truncatechars
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.formats import date_format, localize
 from django.utils.safestring import SafeString, mark_safe
@@ -259,3 +260,24 @@ def dashboard_recent_items(events) -> SafeString:
             f'<a href="{claim_url(event.claim_id)}">{escape(truncated(event.claim.display_text, 50))}</a></li>'
         )
     return _list_items(items, gettext("No activity yet."))
+
+
+# The filter form's fields as rendered, by what they are a function of: the form, the language, the
+# query string. Its choices and widgets are fixed in the code, so an entry never goes stale; the
+# form's seventeen widget templates (a select renders one template per option) are the cost spared.
+_FILTER_FIELDS: dict = {}
+_FILTER_FIELDS_MAX = 512
+
+
+@register.simple_tag
+def claim_filter_fields(form) -> SafeString:
+    """includes/claim_filter_fields.html for `form` (a ClaimFilterForm), rendered once per distinct query."""
+    data = tuple(sorted((k, tuple(form.data.getlist(k))) for k in form.data)) if form.is_bound else None
+    key = (type(form), tuple(form.fields), form.prefix, form.auto_id, get_language(), data)
+    html = _FILTER_FIELDS.get(key)
+    if html is None:
+        if len(_FILTER_FIELDS) >= _FILTER_FIELDS_MAX:
+            _FILTER_FIELDS.clear()
+        html = render_to_string("claims/includes/claim_filter_fields.html", {"filter_form": form})
+        _FILTER_FIELDS[key] = html = mark_safe(html.removesuffix("\n"))  # noqa: S308 -- rendered by a template
+    return html

@@ -205,3 +205,27 @@ def test_the_dashboard_s_lists_are_the_templates_markup(claims, editor_user, che
             for items in (events if tag == "dashboard_recent_items" else made, []):
                 after = _render("{% load claim_rows %}{% " + tag + " items %}", items=items)
                 assert after == _render("{% load i18n claims_extras %}" + before, items=items)
+
+
+@pytest.mark.parametrize("with_status", [True, False])
+def test_the_filter_fields_rendered_once_per_query_are_those_of_the_form(with_status):
+    from django.http import QueryDict
+
+    from claims.forms import ClaimFilterForm
+    from claims.templatetags import claim_rows
+
+    loop = (
+        '{% for field in filter_form %}<div><label for="{{ field.id_for_label }}">{{ field.label }}</label>'
+        "{{ field }}{{ field.errors }}</div>{% endfor %}"
+    )
+    queries = ["", "outlet=Le+<Monde>&score_min=2&sort=newest", "date_from=hier&claim_type=quantity&per_page=25"]
+    claim_rows._FILTER_FIELDS.clear()
+    for _ in range(2):  # rendered, then from the memo
+        for language in ("fr", "en"):
+            with translation.override(language):
+                for query in queries:
+                    form = ClaimFilterForm(QueryDict(query), with_status=with_status)
+                    form.filters()
+                    tag = _render("{% load claim_rows %}{% claim_filter_fields filter_form %}", filter_form=form)
+                    assert tag == _render(loop, filter_form=form)
+    assert len(claim_rows._FILTER_FIELDS) == 2 * len(queries)
