@@ -272,7 +272,10 @@ _FILTER_FIELDS_MAX = 512
 @register.simple_tag
 def claim_filter_fields(form) -> SafeString:
     """includes/claim_filter_fields.html for `form` (a ClaimFilterForm), rendered once per distinct query."""
-    data = tuple(sorted((k, tuple(form.data.getlist(k))) for k in form.data)) if form.is_bound else None
+    data = None
+    if form.is_bound:  # a QueryDict from the address; a dict from code
+        values = form.data.getlist if hasattr(form.data, "getlist") else lambda k: [form.data[k]]
+        data = tuple(sorted((k, tuple(map(str, values(k)))) for k in form.data))
     key = (type(form), tuple(form.fields), form.prefix, form.auto_id, get_language(), data)
     html = _FILTER_FIELDS.get(key)
     if html is None:
