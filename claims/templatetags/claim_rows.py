@@ -37,8 +37,8 @@ def escape(value) -> str:
 
 
 def url_maker(name: str, *after):
-    """A function pk -> reverse(name, args=[pk, *after]), reversing once."""
-    head, tail = reverse(name, args=[_SENTINEL, *after]).split(_SENTINEL)
+    """A function pk -> reverse(name, args=[pk, *after]) escaped for HTML (as `{{ url }}` is), reversing once."""
+    head, tail = (escape(part) for part in reverse(name, args=[_SENTINEL, *after]).split(_SENTINEL))
     return lambda pk: f"{head}{pk}{tail}"
 
 
