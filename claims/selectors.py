@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from claims import workflow
 from claims.models import (
+    OPEN_STATUSES,
     Article,
     BlindRating,
     Claim,
@@ -24,8 +25,6 @@ from claims.models import (
     Notification,
     Verdict,
 )
-
-OPEN_STATUSES = (ClaimStatus.ASSIGNED, ClaimStatus.IN_PROGRESS, ClaimStatus.IN_REVIEW)
 
 
 def claim_list(**filters) -> QuerySet:

@@ -1,16 +1,20 @@
 """Receivers that keep the desk's promises whatever path a change takes (page, admin, command, shell)."""
 
+import time
+
 from django.contrib.auth.hashers import is_password_usable
 
 from claims.services import accounts
 
 
 def remember_session_epoch(sender, request, user, **kwargs) -> None:
-    """user_logged_in: the session begins under the user's current epoch (see SessionLimitsMiddleware)."""
-    from claims.middleware import EPOCH_KEY
+    """user_logged_in: the session begins now, under the user's current epoch, and touched: login
+    saves it with a fresh idle limit, so the first page need not (see SessionLimitsMiddleware)."""
+    from claims.middleware import EPOCH_KEY, LOGIN_TIME_KEY, TOUCH_TIME_KEY
 
     if hasattr(request, "session"):
         request.session[EPOCH_KEY] = accounts.session_epoch(user)
+        request.session[LOGIN_TIME_KEY] = request.session[TOUCH_TIME_KEY] = time.time()
 
 
 def revoke_api_tokens_on_password_change(sender, instance, raw=False, update_fields=None, **kwargs) -> None:

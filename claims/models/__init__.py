@@ -1,6 +1,6 @@
 from claims.models.accounts import SessionEpoch, UserPreferences
 from claims.models.articles import Article, ExtractionStatus, Language
-from claims.models.claims import Claim, ClaimOrigin, ClaimStatus, ClaimType, DateOn
+from claims.models.claims import OPEN_STATUSES, Claim, ClaimOrigin, ClaimStatus, ClaimType, DateOn
 from claims.models.exports import ExportFormat, ExportJob, ExportStatus
 from claims.models.history import ClaimEvent
 from claims.models.matching import ClaimMatch, FactCheck, MatchStatus
@@ -41,6 +41,7 @@ __all__ = [
     "Language",
     "MatchStatus",
     "Notification",
+    "OPEN_STATUSES",
     "NotificationKind",
     "Rating",
     "Review",

@@ -3,6 +3,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from claims.models.base import ChoiceLabels
+
 
 class EventKind(models.TextChoices):
     CREATED = "created", _("Created")
@@ -22,7 +24,7 @@ class AppendOnlyError(Exception):
     pass
 
 
-class ClaimEvent(models.Model):
+class ClaimEvent(ChoiceLabels, models.Model):
     """One entry of a claim's timeline: who did what, when, and what changed. Append-only."""
 
     # A claim with history is never deleted: the audit trail outlives any clean-up.

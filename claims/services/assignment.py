@@ -6,14 +6,12 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from claims import workflow
-from claims.models import Assignment, Claim, ClaimStatus, NotificationKind
+from claims.models import OPEN_STATUSES, Assignment, Claim, ClaimStatus, NotificationKind
 from claims.models.history import EventKind
 from claims.people import display_name
 from claims.services.history import event_record
 from claims.services.notifications import notifications_create
 from claims.services.transitions import claim_transition
-
-OPEN_STATUSES = (ClaimStatus.ASSIGNED, ClaimStatus.IN_PROGRESS, ClaimStatus.IN_REVIEW)
 
 
 def checkers_by_load():

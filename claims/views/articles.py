@@ -75,7 +75,8 @@ def article_create(request):
 @desk_required
 def article_detail(request, pk: int):
     article = get_article_for_user(request, pk)
-    claims = list(article.claims.select_related("assignee").order_by("start"))
+    # What the page shows of each claim: not its entities, reasons or types (JSON decoded per row).
+    claims = list(article.claims.defer("entities", "reasons", "types").order_by("start"))
     return render(
         request,
         "claims/article_detail.html",

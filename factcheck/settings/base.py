@@ -126,9 +126,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
-# Sessions end after 2 idle hours (renewed on each request) and 12 hours at most.
+# Sessions end after 2 idle hours and 12 hours at most. The idle limit is renewed by
+# SessionLimitsMiddleware at most once a minute, not by a database write on every request.
 SESSION_COOKIE_AGE = envint("SESSION_IDLE_SECONDS", 2 * 3600)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
 FACTCHECK_SESSION_ABSOLUTE_SECONDS = envint("SESSION_ABSOLUTE_SECONDS", 12 * 3600)
 
 # Cookies and transport: secure by default outside development.

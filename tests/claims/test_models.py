@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from claims.models import Claim, ClaimEvent, Rating
+from claims.models import Claim, ClaimEvent, ClaimStatus, Rating
 from claims.models.articles import content_hash
 from claims.models.history import AppendOnlyError
 from tests.factories import ArticleFactory, ClaimFactory
@@ -94,3 +94,16 @@ def test_models_refuse_a_link_that_is_not_http_so_the_admin_does_too(url):
         with pytest.raises(ValidationError) as refused:
             model.full_clean(exclude=[f.name for f in model._meta.fields if f.name != "url"])
         assert set(refused.value.message_dict) == {"url"}
+
+
+def test_a_choice_s_label_is_shown_in_the_active_language_and_an_unknown_code_as_it_is():
+    from django.utils import translation
+
+    claim = Claim(status=ClaimStatus.IN_REVIEW)
+    with translation.override("fr"):
+        assert claim.get_status_display() == "En relecture"
+    with translation.override("en"):
+        assert claim.get_status_display() == "In review"
+        assert ClaimEvent(kind="review").get_kind_display() == "Review"
+        claim.status = "no_such_status"
+        assert claim.get_status_display() == "no_such_status"

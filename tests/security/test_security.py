@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
 
-from claims.middleware import LOGIN_TIME_KEY
+from claims.middleware import LOGIN_TIME_KEY, TOUCH_EVERY_SECONDS, TOUCH_TIME_KEY
 from claims.models import Article, ClaimStatus
 from tests.factories import ArticleFactory, ClaimFactory
 from tests.helpers import ROOT
@@ -46,6 +46,24 @@ def test_the_session_cookie_expires_after_idle_time_and_is_httponly(client, edit
     response = _login(client, "editor", PASSWORD)
     cookie = response.cookies["sessionid"]
     assert cookie["max-age"] == 2 * 3600 and cookie["httponly"] and cookie["samesite"] == "Lax"
+
+
+def test_an_active_session_s_idle_limit_is_renewed_once_a_minute_not_on_every_request(client, editor_user):
+    from django.contrib.sessions.models import Session
+
+    _login(client, "editor", PASSWORD)  # saves the session, touched
+    key = client.cookies["sessionid"].value
+    expiry = Session.objects.get(pk=key).expire_date
+    again = client.get(reverse("claims:dashboard"))
+    assert "sessionid" not in again.cookies  # not saved again within the minute
+    assert Session.objects.get(pk=key).expire_date == expiry
+    session = client.session
+    session[TOUCH_TIME_KEY] = time.time() - TOUCH_EVERY_SECONDS
+    session.save()
+    before = Session.objects.get(pk=key).expire_date
+    later = client.get(reverse("claims:dashboard"))
+    assert later.cookies["sessionid"]["max-age"] == 2 * 3600  # a minute on: saved, the cookie renewed
+    assert Session.objects.get(pk=key).expire_date > before
 
 
 def test_pages_carry_a_content_security_policy_without_unsafe_inline(client, editor_user):
