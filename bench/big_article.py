@@ -61,7 +61,7 @@ def short_sentences(size: int) -> str:
 
 SHAPES = {
     "normal paragraphs": normal,
-    "one paragraph, no punctuation": no_punctuation,
+    "one paragraph without punctuation": no_punctuation,
     "very long sentences": long_sentences,
     "short sentences": short_sentences,
 }
