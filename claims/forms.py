@@ -19,7 +19,7 @@ from claims.models import (
     UserPreferences,
 )
 from claims.people import display_name
-from claims.services.ingestion import ARTICLE_SUFFIXES, BULK_SUFFIXES, max_bytes
+from claims.services.ingestion import ARTICLE_SUFFIXES, BULK_SUFFIXES, max_bytes, max_text_bytes
 from claims.validators import query_text, url_problem, validate_http_url
 from claims.workflow import CHECKER_GROUP
 
@@ -65,8 +65,11 @@ class ArticleSubmitForm(forms.Form):
     file = forms.FileField(
         label=_("Or upload a file"),
         required=False,
-        help_text=_("%(types)s, at most %(size)s bytes; or many articles at once in .jsonl or .csv")
-        % {"types": ", ".join(sorted(ARTICLE_SUFFIXES)), "size": f"{max_bytes():,}"},
+        help_text=_(
+            "%(types)s, at most %(size)s bytes, whose text is at most %(text)s bytes; "
+            "or many articles at once in .jsonl or .csv"
+        )
+        % {"types": ", ".join(sorted(ARTICLE_SUFFIXES)), "size": f"{max_bytes():,}", "text": f"{max_text_bytes():,}"},
     )
 
     def clean(self):
@@ -88,9 +91,7 @@ class ArticleFilterForm(forms.Form):
         label=_("Language"), required=False, choices=[("", _("All")), ("fr", _("French")), ("en", _("English"))]
     )
     outlet = forms.ChoiceField(label=_("Outlet"), required=False)
-    date_from = forms.DateField(
-        label=_("Published from"), required=False, widget=IsoDateInput()
-    )
+    date_from = forms.DateField(label=_("Published from"), required=False, widget=IsoDateInput())
     date_to = forms.DateField(label=_("to"), required=False, widget=IsoDateInput())
 
     def __init__(self, *args, outlets=(), **kwargs):

@@ -1,4 +1,12 @@
-"""Sentences with exact offsets. Paragraph breaks always end a sentence."""
+"""Sentences with exact offsets. Paragraph breaks always end a sentence.
+
+No sentence is longer than MAX_PIECE_CHARS: a longer paragraph is cut before spaCy sees it, at
+its last sentence end within the limit, else its last comma, semicolon or colon, else its last
+space (else anywhere). Without that, a paragraph with no punctuation is one sentence of the
+whole paragraph: one "claim" of a megabyte, and spaCy's parser holding memory for all of it
+at once (its docs warn of about 1 GB per 100,000 characters). News sentences are far shorter
+(the samples' longest paragraph is 562 characters), so their sentences do not change.
+"""
 
 import re
 from collections.abc import Iterable, Iterator
@@ -11,6 +19,9 @@ from claims.nlp.normalise import normalise
 
 _PARAGRAPH = re.compile(r"[^\n]+")
 _MIN_SENTENCE_CHARS = 2
+MAX_PIECE_CHARS = 1_000
+# Where to cut a piece, best first: after a sentence's end, after a clause's, at a space.
+_CUTS = (re.compile(r"[.!?…][\"')\]]*\s"), re.compile(r"[,;:]\s"), re.compile(r"\s"))
 
 
 @dataclass(frozen=True)
@@ -30,7 +41,27 @@ class Sentence:
 def paragraphs(text: str) -> list[Paragraph]:
     """Each non-blank line of the normalised text, with its offset in the original."""
     working = normalise(text)
-    return [Paragraph(m.start(), m.group()) for m in _PARAGRAPH.finditer(working) if m.group().strip()]
+    return [piece for m in _PARAGRAPH.finditer(working) if m.group().strip() for piece in _pieces(m.start(), m.group())]
+
+
+def _pieces(start: int, text: str) -> Iterator[Paragraph]:
+    """The paragraph in pieces of at most MAX_PIECE_CHARS (one piece, almost always)."""
+    while len(text) > MAX_PIECE_CHARS:
+        cut = _cut(text[: MAX_PIECE_CHARS + 1])
+        rest = text[cut:].lstrip()
+        yield Paragraph(start, text[:cut])
+        start, text = start + len(text) - len(rest), rest
+    if text.strip():
+        yield Paragraph(start, text)
+
+
+def _cut(window: str) -> int:
+    """Where to end the piece: the last good boundary in the window's second half."""
+    for pattern in _CUTS:
+        ends = [m.end() for m in pattern.finditer(window, len(window) // 2)]
+        if ends:
+            return ends[-1]
+    return len(window) - 1
 
 
 def sentences(nlp: Language, text: str, batch_size: int = 64) -> Iterator[Sentence]:

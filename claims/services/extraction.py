@@ -6,6 +6,7 @@ the web process can queue work without loading spaCy.
 """
 
 import logging
+import time
 import uuid
 from datetime import timedelta
 
@@ -21,8 +22,10 @@ from claims.tasks import extract_article, match_article
 
 logger = logging.getLogger(__name__)
 
-# Progress is written at most this often (in sentences) to keep the worker fast.
-PROGRESS_EVERY = 25
+# Progress is written at most once per this many seconds: a bar polled by people needs no more, and
+# an UPDATE per chunk of sentences cost a small article as much as its insert. The last step is
+# written by the store, in the same transaction as the claims.
+PROGRESS_SECONDS = 1.0
 
 
 class ExtractionRefused(Exception):
@@ -79,7 +82,15 @@ def article_extract(*, article_id: int, token: str) -> bool:
     except nlp_models.ModelMissing as error:
         _mark_failed(article_id, token, str(error))
     except SoftTimeLimitExceeded:
-        _mark_failed(article_id, token, _("Extraction took too long and was stopped. Split the article."))
+        _mark_failed(
+            article_id,
+            token,
+            _(
+                "Extraction took longer than %(seconds)s seconds and was stopped. Split the article into parts "
+                "and submit each part as an article."
+            )
+            % {"seconds": settings.CELERY_TASK_SOFT_TIME_LIMIT},
+        )
     except OperationalError:
         raise  # transient: the task retries with the same token
     except Exception as error:
@@ -101,9 +112,14 @@ def configure_nlp() -> None:
 
 
 def _progress_writer(article_id: int):
+    last = float("-inf")  # the first chunk of a long article is written at once: the bar learns its total
+
     def write(done: int, total: int) -> None:
-        if done == total or done % PROGRESS_EVERY == 0:
+        nonlocal last
+        now = time.monotonic()
+        if done < total and now - last >= PROGRESS_SECONDS:
             Article.objects.filter(pk=article_id).update(progress_done=done, progress_total=total)
+            last = now
 
     return write
 
@@ -121,9 +137,10 @@ def _store(article: Article, token: str, result) -> None:
         if not finished:
             logger.info("Article %s was re-queued while extracting; result discarded", article.pk)
             return
-        untouched = article.claims.untouched()
-        kept_spans = set(article.claims.with_desk_work().values_list("start", "end"))
-        untouched.delete()
+        kept_spans = set()
+        if article.claims.exists():  # a re-extraction; a first one (most) has nothing to keep or replace
+            kept_spans = set(article.claims.with_desk_work().values_list("start", "end"))
+            article.claims.untouched().delete()
         Claim.objects.bulk_create(
             [_claim_row(article, c, result.scorer_version) for c in result.claims if (c.start, c.end) not in kept_spans]
         )

@@ -72,6 +72,11 @@ def max_bytes() -> int:
     return settings.FACTCHECK_MAX_ARTICLE_BYTES
 
 
+def max_text_bytes() -> int:
+    """The largest article text accepted: one whose extraction ends well inside the task's time limit."""
+    return min(settings.FACTCHECK_MAX_EXTRACT_BYTES, max_bytes())
+
+
 def article_ingest(*, data: ArticleInput, submitted_by=None) -> IngestResult:
     """Save one article (or find it if the same text exists) and queue its extraction."""
     return _save(_article_from_input(data, submitted_by))
@@ -216,11 +221,14 @@ def _check_text(name: str, value: str) -> None:
 def _check_body(body: str) -> None:
     if not body.strip():
         raise IngestionError(_("The article is empty. Paste or upload its text."))
-    size = len(body.encode("utf-8"))
-    if size > max_bytes():
+    size, limit = len(body.encode("utf-8")), max_text_bytes()
+    if size > limit:
         raise IngestionError(
-            _("The article is %(size)s bytes; the limit is %(limit)s. Split it into smaller articles.")
-            % {"size": f"{size:,}", "limit": f"{max_bytes():,}"}
+            _(
+                "The article is %(size)s bytes; the limit is %(limit)s, so that its claims are extracted in "
+                "a few minutes. Split it into parts and submit each part as an article."
+            )
+            % {"size": f"{size:,}", "limit": f"{limit:,}"}
         )
 
 

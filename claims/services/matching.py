@@ -103,13 +103,14 @@ class MatchResult:
 
 def article_match(*, article_id: int) -> MatchResult:
     """Match every open claim of the article; idempotent (a repeated run updates the same rows)."""
-    article = Article.objects.filter(pk=article_id).first()
+    article = Article.objects.filter(pk=article_id).only("pk", "language").first()  # not its body
     result = MatchResult()
     if article is None:
         return result
     index = _desk_index.refreshed()
-    claims = list(article.claims.exclude(status=ClaimStatus.DISMISSED))
-    own = {f"c{pk}" for pk in article.claims.values_list("pk", flat=True)}
+    every = list(article.claims.all())
+    claims = [claim for claim in every if claim.status != ClaimStatus.DISMISSED]
+    own = {f"c{claim.pk}" for claim in every}
     found = index.search_many([claim.display_text for claim in claims], article.language, TOP, exclude=own)
     wanted = {
         (claim, match.doc_id): match

@@ -194,6 +194,11 @@ if not 0 <= FACTCHECK_DIGEST_HOUR <= 23:
 
 # Ingestion refuses bodies (and uploads) larger than this, in bytes; bulk files may be 50 times it.
 FACTCHECK_MAX_ARTICLE_BYTES = envint("FACTCHECK_MAX_ARTICLE_BYTES", 1_000_000)
+# Ingestion refuses article texts larger than this, in bytes, so that an extraction ends well inside
+# CELERY_TASK_SOFT_TIME_LIMIT. Measured with the encoder on one core (bench/big_article.py): the
+# costliest shape, short sentences, takes about 0.5 s of CPU per KB, so 150 KB takes about 75 s
+# (normal prose half that), a quarter of the 300 s limit; a loaded machine measured 3 times slower.
+FACTCHECK_MAX_EXTRACT_BYTES = envint("FACTCHECK_MAX_EXTRACT_BYTES", 150_000)
 # Any request declaring more than this is refused before it is read (413).
 FACTCHECK_MAX_REQUEST_BYTES = envint("FACTCHECK_MAX_REQUEST_BYTES", 51 * FACTCHECK_MAX_ARTICLE_BYTES)
 FILE_UPLOAD_HANDLERS = [
@@ -201,7 +206,9 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
-DATA_UPLOAD_MAX_MEMORY_SIZE = FACTCHECK_MAX_ARTICLE_BYTES + 100_000
+# A JSON body may escape every character of an article as \uXXXX (6 bytes): Django reads up to
+# that, so that an article too big is refused by ingestion with its size and the limit, not a bare 400.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 6 * FACTCHECK_MAX_ARTICLE_BYTES + 100_000
 FILE_UPLOAD_MAX_MEMORY_SIZE = FACTCHECK_MAX_ARTICLE_BYTES + 100_000
 
 # spaCy pipeline per language; a missing package is reported, never downloaded.

@@ -40,9 +40,9 @@ def _needs_postgresql_and_redis():
 
 
 def big_article(tag: str) -> str:
-    """About 40,000 words: long enough to be caught in the middle of its extraction."""
+    """About 20,000 words, under the ingestion limit: long enough to be caught in the middle of its extraction."""
     body = sample_text().split("\n", 2)[2]
-    return "\n\n".join(f"{tag} {n}. {body}" for n in range(60))
+    return "\n\n".join(f"{tag} {n}. {body}" for n in range(30))
 
 
 def status(article_id: int) -> str:
@@ -135,6 +135,28 @@ def _redis(port: int, tmp_path: Path) -> subprocess.Popen:
         "redis to start",
     )
     return server
+
+
+def test_an_extraction_past_the_soft_time_limit_fails_with_the_reason_and_frees_the_worker(tmp_path, monkeypatch):
+    from claims.tasks import extract_article
+
+    # A message carries the limits of the process that sent it; the worker's settings word the reason.
+    monkeypatch.setattr(extract_article, "soft_time_limit", 3)
+    monkeypatch.setattr(extract_article, "_exec_options", None)  # Celery caches the options it sends
+    slow = Worker(tmp_path / "worker.log", settings.CELERY_BROKER_URL, env_extra={"CELERY_TASK_SOFT_TIME_LIMIT": "3"})
+    slow.start()
+    try:
+        article = article_ingest(data=ArticleInput(body=big_article("Trop long"))).article
+        wait_for(lambda: status(article.pk) == "failed", 120, "the extraction to be stopped", slow)
+        article.refresh_from_db()
+        error = article.extraction_error  # in the desk's language
+        assert "plus de 3 secondes" in error or "longer than 3 seconds" in error, error
+        assert not article.claims.exists()
+        small = article_ingest(data=ArticleInput(body="Le chômage a baissé de 2 % en 2023, selon l’INSEE.")).article
+        wait_for(lambda: status(small.pk) == "extracted", 60, "the next article, on the same worker", slow)
+        assert slow.process.poll() is None and "Hard time limit" not in slow.log.read_text()
+    finally:
+        slow.stop()
 
 
 def test_articles_queued_when_redis_restarts_are_not_lost(tmp_path):

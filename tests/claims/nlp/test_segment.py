@@ -4,7 +4,7 @@ import pytest
 
 from claims.nlp import models
 from claims.nlp.normalise import normalise
-from claims.nlp.segment import sentences
+from claims.nlp.segment import MAX_PIECE_CHARS, sentences
 from tests.helpers import sample_text
 
 
@@ -50,3 +50,18 @@ def test_a_language_without_a_model_gets_a_blank_pipeline_with_sentences():
         "Das ist gut.",
         "Das ist schlecht.",
     ]
+
+
+def test_a_paragraph_without_punctuation_is_cut_into_sentences_of_bounded_length(fr):
+    text = " ".join(["le gouvernement a annoncé trois milliards pour les hôpitaux selon le ministre"] * 400)
+    found = list(sentences(fr, text))
+    assert len(found) >= len(text) // MAX_PIECE_CHARS
+    assert all(s.end - s.start <= MAX_PIECE_CHARS for s in found)
+    assert " ".join(text[s.start : s.end] for s in found).split() == text.split()  # nothing lost or doubled
+
+
+def test_a_giant_sentence_is_cut_after_a_comma_not_inside_a_word(fr):
+    text = ", ".join(["Le chômage a baissé de 2 % en 2023 selon l’INSEE"] * 100) + "."
+    found = [text[s.start : s.end] for s in sentences(fr, text)]
+    assert len(found) > 1 and all(len(s) <= MAX_PIECE_CHARS for s in found)
+    assert all(s.endswith(",") for s in found[:-1])

@@ -225,3 +225,23 @@ def test_reextracting_with_a_threshold_sets_the_article_s_own_and_none_restores_
     assert Article.objects.get(pk=article.pk).claim_threshold is None
     with pytest.raises(ValueError):
         article_reextract(article=article, threshold=1.5)
+
+
+def test_progress_is_written_at_most_once_a_second_and_the_last_step_only_with_the_claims(monkeypatch):
+    from claims.services import extraction
+
+    article = _queued()
+    clock = iter([0.0, 0.5, 1.2, 1.3, 5.0])
+    monkeypatch.setattr(extraction.time, "monotonic", lambda: next(clock))
+    write, seen = extraction._progress_writer(article.pk), []
+    for done in (50, 100, 150, 200, 250):
+        write(done, 250)
+        article.refresh_from_db()
+        seen.append(article.progress_done)
+    assert seen == [50, 50, 150, 150, 150]  # at 0 s, then 1.2 s; 250 of 250 is written by the store
+
+
+def test_a_small_article_is_extracted_in_a_fixed_number_of_queries(django_assert_max_num_queries):
+    article = _queued()
+    with django_assert_max_num_queries(8):  # claim, load, exists, finish, insert (+ savepoints); no progress write
+        article_extract(article_id=article.pk, token="t1")

@@ -66,6 +66,27 @@ def test_text_over_the_size_limit_is_refused():
     assert Article.objects.count() == 0
 
 
+@override_settings(FACTCHECK_MAX_EXTRACT_BYTES=1000, LANGUAGE_CODE="en")
+def test_a_text_too_long_to_extract_in_time_is_refused_with_its_size_the_limit_and_what_to_do():
+    body = "Le chômage a baissé de 2 % en 2023. " * 30
+    size = len(body.strip().encode())
+    with pytest.raises(IngestionError) as refused:
+        article_ingest(data=ArticleInput(body=body))
+    assert f"{size:,} bytes" in str(refused.value) and "1,000" in str(refused.value)
+    assert "Split it into parts" in str(refused.value)
+    result = articles_import_bulk(name="a.jsonl", data=json.dumps({"body": body}).encode())
+    assert [reason for _line, reason in result.errors] == [str(refused.value)]  # the same rule for every door
+    assert Article.objects.count() == 0
+
+
+@override_settings(FACTCHECK_MAX_EXTRACT_BYTES=1000)
+def test_the_refusal_of_a_text_too_long_is_translated():
+    from django.utils import translation
+
+    with translation.override("fr"), pytest.raises(IngestionError, match="Découpez-le en parties"):
+        article_ingest(data=ArticleInput(body="Une phrase. " * 100))
+
+
 def test_an_html_page_is_reduced_to_its_article_text():
     html = (
         "<html><head><title>Le budget</title></head><body><nav>Menu Accueil</nav><article><h1>Le budget</h1>"
