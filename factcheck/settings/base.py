@@ -206,9 +206,9 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
-# A JSON body may escape every character of an article as \uXXXX (6 bytes): Django reads up to
-# that, so that an article too big is refused by ingestion with its size and the limit, not a bare 400.
-DATA_UPLOAD_MAX_MEMORY_SIZE = 6 * FACTCHECK_MAX_ARTICLE_BYTES + 100_000
+# Django reads a body as large as the API's JSON parser does (claims/api/parsers.py: an article at
+# its size limit, escaped as JSON), so that the parser or ingestion refuses it with a reason, not a bare 400.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 4 * FACTCHECK_MAX_ARTICLE_BYTES + 100_000
 FILE_UPLOAD_MAX_MEMORY_SIZE = FACTCHECK_MAX_ARTICLE_BYTES + 100_000
 
 # spaCy pipeline per language; a missing package is reported, never downloaded.

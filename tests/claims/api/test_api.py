@@ -323,3 +323,19 @@ def test_api_refusals_speak_the_language_the_client_asks_for(editor_user):
     response = client.post("/api/articles/", {"body": "Un texte.", "url": "javascript:alert(1)"}, format="json")
     refusal = "Seules les adresses http et https sont acceptées, pas « javascript:alert(1) »."
     assert response.json() == {"url": [refusal]}
+
+
+@pytest.mark.django_db
+def test_an_article_at_the_file_limit_sent_as_escaped_json_is_refused_with_its_reason(editor_user):
+    """1 MB of French, every accent written \\u00e9 as most JSON libraries do: over Django's old
+    1.1 MB body limit, it got a bare 400; now ingestion says its size, the limit and what to do."""
+    import json
+
+    body = ("Le déficit a été réduit de 2 % en 2023, selon l’Insee. " * 20_000)[:860_000]
+    assert len(body.encode()) <= 1_000_000 and len(json.dumps({"body": body})) > 1_100_000
+    client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_authenticate(editor_user)
+    response = client.post("/api/articles/", json.dumps({"body": body}), content_type="application/json")
+    assert response.status_code == 400, response.content
+    assert "Split it into parts" in json.dumps(response.json())
+    assert not Article.objects.exists()
