@@ -8,8 +8,6 @@ Stored as plain JSON (gzip), no pickle: `encoder.json.gz`, trained by `make mode
 share from training, so their scores stay on the same scale.
 """
 
-import gzip
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,7 +16,7 @@ import numpy as np
 
 from claims.nlp import encoder
 from claims.nlp.cues import Cues
-from claims.nlp.ngram import NgramModel, _dump_vectorizer, _load_vectorizer
+from claims.nlp.ngram import NgramModel, _dump_vectorizer, _load_vectorizer, read_model, write_model
 from claims.nlp.scorer import Parts, sigmoid
 
 FORMAT = "factcheck-encoder-1"
@@ -92,16 +90,14 @@ class EncoderScorer:
     def threshold(self) -> float:
         return float(self.meta["threshold"])
 
-    def score(self, texts: Sequence[str], found: Sequence[Cues], *, one_text: bool = True) -> list[float]:
-        return self.explain(texts, found, one_text=one_text)[0]
+    def score(self, texts: Sequence[str], found: Sequence[Cues]) -> list[float]:
+        return self.explain(texts, found)[0]
 
-    def explain(
-        self, texts: Sequence[str], found: Sequence[Cues], *, one_text: bool = True
-    ) -> tuple[list[float], list[Parts]]:
-        """Scores and their parts; `one_text` is accepted for the other scorers' signature."""
+    def explain(self, texts: Sequence[str], found: Sequence[Cues]) -> tuple[list[float], list[Parts]]:
+        """Scores, and each sentence's log-odds by part (for its reasons)."""
         if not texts:
             return [], []
-        model_part, dense = self._parts(texts, found, None, one_text=one_text)
+        model_part, dense = self._parts(texts, found, None)
         margins = self.intercept + model_part + dense.sum(axis=1)
         parts = []
         for m, row in zip(model_part, dense, strict=True):
@@ -118,7 +114,7 @@ class EncoderScorer:
         margins = self.intercept + model_part + dense.sum(axis=1)
         return 1.0 / (1.0 + np.exp(-np.clip(margins, -30, 30)))
 
-    def _parts(self, texts, found, vectors, *, one_text: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    def _parts(self, texts, found, vectors) -> tuple[np.ndarray, np.ndarray]:
         """The model's share (embedding and n-grams) and each dense feature's, per sentence."""
         mask = np.array([could_be_claim(c) for c in found], dtype=bool)
         features = dense_matrix(found, self.dense_names)
@@ -135,7 +131,6 @@ class EncoderScorer:
         return np.asarray(self.ngram.features(list(texts)) @ self.ngram.coef).ravel()
 
     def save(self, directory: Path) -> Path:
-        directory.mkdir(parents=True, exist_ok=True)
         payload = {
             "format": FORMAT,
             "meta": self.meta,
@@ -145,18 +140,11 @@ class EncoderScorer:
             "dense": dict(zip(self.dense_names, (round(float(w), 6) for w in self.dense), strict=True)),
             "ngram": None if self.ngram is None else _dump_ngram(self.ngram),
         }
-        path = directory / FILE
-        with gzip.open(path, "wt", encoding="utf-8") as handle:
-            json.dump(payload, handle, ensure_ascii=False, separators=(",", ":"))
-        (directory / "encoder-metrics.json").write_text(json.dumps(self.meta, indent=2, ensure_ascii=False) + "\n")
-        return path
+        return write_model(directory / FILE, payload, directory / "encoder-metrics.json")
 
     @classmethod
     def load(cls, directory: Path) -> "EncoderScorer":
-        with gzip.open(directory / FILE, "rt", encoding="utf-8") as handle:
-            payload = json.load(handle)
-        if payload.get("format") != FORMAT:
-            raise ValueError(f"{directory / FILE} is not a {FORMAT} model")
+        payload = read_model(directory / FILE, FORMAT)
         ngram = payload["ngram"]
         return cls(
             meta=payload["meta"],

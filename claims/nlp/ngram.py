@@ -76,7 +76,6 @@ class NgramModel:
         return [1.0 / (1.0 + math.exp(-m)) for m in margins]
 
     def save(self, directory: Path) -> Path:
-        directory.mkdir(parents=True, exist_ok=True)
         payload = {
             "format": FORMAT,
             "meta": self.meta,
@@ -85,18 +84,11 @@ class NgramModel:
             "coef": [round(float(w), 5) for w in self.coef],
             "views": {name: _dump_vectorizer(self.vectorizers[name]) for name in _VIEWS},
         }
-        path = directory / "model.json.gz"
-        with gzip.open(path, "wt", encoding="utf-8") as handle:
-            json.dump(payload, handle, ensure_ascii=False, separators=(",", ":"))
-        (directory / "metrics.json").write_text(json.dumps(self.meta, indent=2, ensure_ascii=False) + "\n")
-        return path
+        return write_model(directory / "model.json.gz", payload, directory / "metrics.json")
 
     @classmethod
     def load(cls, directory: Path) -> "NgramModel":
-        with gzip.open(directory / "model.json.gz", "rt", encoding="utf-8") as handle:
-            payload = json.load(handle)
-        if payload.get("format") != FORMAT:
-            raise ValueError(f"{directory} is not a {FORMAT} model")
+        payload = read_model(directory / "model.json.gz", FORMAT)
         vectorizers = {name: _load_vectorizer(name, payload["views"][name]) for name in _VIEWS}
         return cls(vectorizers, payload["keep"], payload["coef"], payload["intercept"], payload["meta"])
 
@@ -125,3 +117,20 @@ def _load_vectorizer(name: str, data: dict) -> TfidfVectorizer:
     vectorizer = TfidfVectorizer(**params, vocabulary={term: i for i, term in enumerate(data["vocabulary"])})
     vectorizer.idf_ = np.asarray(data["idf"], dtype=np.float64)
     return vectorizer
+
+
+def write_model(path: Path, payload: dict, metrics: Path) -> Path:
+    """A model as gzipped plain JSON (never pickle), and its metadata beside it, readable."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with gzip.open(path, "wt", encoding="utf-8") as handle:
+        json.dump(payload, handle, ensure_ascii=False, separators=(",", ":"))
+    metrics.write_text(json.dumps(payload["meta"], indent=2, ensure_ascii=False) + "\n")
+    return path
+
+
+def read_model(path: Path, expected_format: str) -> dict:
+    with gzip.open(path, "rt", encoding="utf-8") as handle:
+        payload = json.load(handle)
+    if payload.get("format") != expected_format:
+        raise ValueError(f"{path} is not a {expected_format} model")
+    return payload

@@ -7,7 +7,6 @@ from dataclasses import replace
 from claims.nlp import models, scorer
 from claims.nlp.attribute import claimant
 from claims.nlp.cues import add_context, cues
-from claims.nlp.encoder_scorer import EncoderScorer
 from claims.nlp.entities import entities
 from claims.nlp.entity_rules import harmonise
 from claims.nlp.normalise import normalise
@@ -147,9 +146,7 @@ def score_texts(texts: list[str], language: str, batch_size: int = 256) -> tuple
     for doc in nlp.pipe((normalise(t) for t in texts), batch_size=batch_size):
         span = doc[:]
         found.append(cues(span, span.text, entities(span, 0), claimant(span, language)))
-    # Unrelated sentences: none is central to the others.
-    scores = rank.score(texts, found, one_text=False) if isinstance(rank, EncoderScorer) else rank.score(texts, found)
-    return [round(float(s), 4) for s in scores], rank.threshold
+    return [round(float(s), 4) for s in rank.score(texts, found)], rank.threshold
 
 
 def _batched(items: Iterable, size: int) -> Iterator[list]:
