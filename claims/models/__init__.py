@@ -3,7 +3,7 @@ from claims.models.articles import Article, ExtractionStatus, Language
 from claims.models.claims import OPEN_STATUSES, Claim, ClaimOrigin, ClaimStatus, ClaimType, DateOn
 from claims.models.exports import ExportFormat, ExportJob, ExportStatus
 from claims.models.history import ClaimEvent
-from claims.models.matching import ClaimMatch, FactCheck, MatchStatus
+from claims.models.matching import ClaimEmbedding, ClaimMatch, FactCheck, FactCheckEmbedding, MatchStatus
 from claims.models.notifications import DIGEST_KINDS, EmailStatus, Notification, NotificationKind
 from claims.models.verification import (
     Assignment,
@@ -18,6 +18,8 @@ from claims.models.verification import (
 )
 
 __all__ = [
+    "ClaimEmbedding",
+    "FactCheckEmbedding",
     "Article",
     "Assignment",
     "BlindRating",

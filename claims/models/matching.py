@@ -105,6 +105,13 @@ class ClaimMatch(TimeStampedModel):
         return self.earlier_claim.display_text if self.earlier_claim_id else self.fact_check.claim_reviewed
 
     @property
+    def target_language(self) -> str:
+        return self.fact_check.language if self.fact_check_id else self.earlier_claim.article.language
+
+    def get_target_language_display(self) -> str:
+        return Language(self.target_language).label
+
+    @property
     def approved_verdict(self):
         """The earlier claim's current verdict if that claim is approved; None otherwise (or for a fact-check)."""
         earlier = self.earlier_claim
@@ -126,3 +133,45 @@ class ClaimMatch(TimeStampedModel):
     def get_earlier_rating_display(self) -> str:
         rating = self.earlier_rating
         return Rating(rating).label if rating else ""
+
+
+class EmbeddingQuerySet(models.QuerySet):
+    def vectors(self, encoder_name: str, keys) -> dict[int, bytes]:
+        """Stored vectors by key (claim or fact-check id) for one encoder; others are re-embedded."""
+        return dict(self.filter(encoder=encoder_name, pk__in=list(keys)).values_list("pk", "vector"))
+
+
+class ClaimEmbedding(models.Model):
+    """A claim's sentence embedding for the matcher's dense stage, so a restart does not re-embed it."""
+
+    claim = models.OneToOneField("claims.Claim", on_delete=models.CASCADE, primary_key=True, related_name="+")
+    encoder = models.CharField(max_length=80)  # the encoder's name: another model's vectors are not comparable
+    vector = models.BinaryField()  # float32, little-endian
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = EmbeddingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("claim embedding")
+        verbose_name_plural = _("claim embeddings")
+
+    def __str__(self) -> str:
+        return f"claim {self.pk} ({self.encoder})"
+
+
+class FactCheckEmbedding(models.Model):
+    """A published fact-check's claim embedded, as ClaimEmbedding."""
+
+    fact_check = models.OneToOneField(FactCheck, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    encoder = models.CharField(max_length=80)
+    vector = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = EmbeddingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("fact-check embedding")
+        verbose_name_plural = _("fact-check embeddings")
+
+    def __str__(self) -> str:
+        return f"fact-check {self.pk} ({self.encoder})"

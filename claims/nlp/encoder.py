@@ -50,23 +50,28 @@ def load():
     return model
 
 
-def embed(texts: Sequence[str], batch: int = BATCH) -> np.ndarray:
-    """L2-normalised vectors, one row per text, float32 (n, DIM)."""
+def embed(
+    texts: Sequence[str], batch: int = BATCH, *, max_chars: int = MAX_CHARS, query: bool = PREFIX_IS_QUERY
+) -> np.ndarray:
+    """L2-normalised vectors, one row per text, float32 (n, DIM).
+
+    `query` picks the model's "query: " prefix, else "passage: "; `max_chars` the clip.
+    """
     out = np.zeros((len(texts), DIM), dtype=np.float32)
     if not texts:
         return out
     model = load()
     for start in range(0, len(texts), batch):
-        chunk = [_clip(t) for t in texts[start : start + batch]]
-        out[start : start + len(chunk)] = model.encode(chunk, PREFIX_IS_QUERY)
+        chunk = [_clip(t, max_chars) for t in texts[start : start + batch]]
+        out[start : start + len(chunk)] = model.encode(chunk, query)
     return out
 
 
-def _clip(text: str) -> str:
+def _clip(text: str, max_chars: int = MAX_CHARS) -> str:
     text = " ".join(text.split())
-    if len(text) > MAX_CHARS:
-        cut = text.rfind(" ", 0, MAX_CHARS + 1)
-        text = text[: cut if cut > MAX_CHARS // 2 else MAX_CHARS]
+    if len(text) > max_chars:
+        cut = text.rfind(" ", 0, max_chars + 1)
+        text = text[: cut if cut > max_chars // 2 else max_chars]
     return text or "."
 
 
@@ -76,13 +81,20 @@ def model_file() -> Path:
     return Path(spec.origin).parent / "e5-small-q4.bin"
 
 
-def embed_cached(texts: Sequence[str], cache: Path, *, log_every: int = 2000) -> np.ndarray:
+def embed_cached(
+    texts: Sequence[str],
+    cache: Path,
+    *,
+    log_every: int = 2000,
+    max_chars: int = MAX_CHARS,
+    query: bool = PREFIX_IS_QUERY,
+) -> np.ndarray:
     """`embed`, with every vector kept in `cache` (an .npz keyed by the text's hash).
 
     For training and benchmarks: the data is embedded once per machine, whatever order or
     subset a later run asks for. Saved as it goes, so an interrupted run resumes.
     """
-    keys = [_key(t) for t in texts]
+    keys = [_key(t, max_chars, query) for t in texts]
     known = _read_cache(cache)
     missing = list(dict.fromkeys(k for k in keys if k not in known))
     if missing:
@@ -90,7 +102,8 @@ def embed_cached(texts: Sequence[str], cache: Path, *, log_every: int = 2000) ->
         started = time.time()
         for done in range(0, len(missing), log_every):
             part = missing[done : done + log_every]
-            for key, vector in zip(part, embed([by_key[k] for k in part]), strict=True):
+            vectors = embed([by_key[k] for k in part], max_chars=max_chars, query=query)
+            for key, vector in zip(part, vectors, strict=True):
                 known[key] = vector
             _write_cache(cache, known)
             rate = (done + len(part)) / max(1e-9, time.time() - started)
@@ -98,8 +111,10 @@ def embed_cached(texts: Sequence[str], cache: Path, *, log_every: int = 2000) ->
     return np.stack([known[k] for k in keys]) if keys else np.zeros((0, DIM), np.float32)
 
 
-def _key(text: str) -> str:
-    return hashlib.sha1(_clip(text).encode("utf-8"), usedforsecurity=False).hexdigest()
+def _key(text: str, max_chars: int = MAX_CHARS, query: bool = PREFIX_IS_QUERY) -> str:
+    """The clipped text's hash; another prefix is part of the key (the default's keys predate it)."""
+    clipped = _clip(text, max_chars) if query == PREFIX_IS_QUERY else "passage: " + _clip(text, max_chars)
+    return hashlib.sha1(clipped.encode("utf-8"), usedforsecurity=False).hexdigest()
 
 
 def _read_cache(path: Path) -> dict[str, np.ndarray]:

@@ -23,8 +23,14 @@ import snowballstemmer
 from scipy import sparse
 from sklearn.feature_extraction.text import HashingVectorizer
 
+from claims.nlp import encoder
+
 WEIGHTS_PATH = Path(__file__).parent / "data" / "matching.json"
 FEATURES = ("bm25", "chars", "figures", "names")
+DENSE_FEATURES = (*FEATURES, "dense")
+CROSS_FEATURES = ("dense", "figures", "names")
+# The dense stage sees a text's first DENSE_CHARS characters (cleaned), cut at a space.
+DENSE_CHARS = 300
 _K1, _B = 1.2, 0.75
 _CANDIDATES = 20
 
@@ -172,67 +178,141 @@ class Match:
     doc_id: str
     score: float
     reasons: tuple[str, ...] = ()
+    language: str = ""  # the document's language
 
 
 @dataclass
 class Weights:
+    """A logistic model over named features of a (query, candidate) pair."""
+
     coef: list[float] = field(default_factory=lambda: [6.0, 9.0, 1.3, 1.4])
     intercept: float = -6.0
     meta: dict = field(default_factory=dict)
+    features: tuple[str, ...] = FEATURES
 
-    @classmethod
-    def load(cls, path: Path = WEIGHTS_PATH) -> "Weights":
-        if not path.exists():
-            return cls()
-        data = json.loads(path.read_text())
-        return cls(data["coef"], data["intercept"], data.get("meta", {}))
+    def probability(self, row: dict[str, float]) -> float:
+        margin = self.intercept + sum(c * row[name] for c, name in zip(self.coef, self.features, strict=True))
+        return 1.0 / (1.0 + math.exp(-margin))
 
-    def save(self, path: Path = WEIGHTS_PATH) -> None:
-        payload = {
-            "features": FEATURES,
+    def as_json(self) -> dict:
+        return {
+            "features": list(self.features),
             "coef": [round(c, 5) for c in self.coef],
             "intercept": round(self.intercept, 5),
             "meta": self.meta,
         }
-        path.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
 
-    def probability(self, row: Sequence[float]) -> float:
-        margin = self.intercept + sum(c * x for c, x in zip(self.coef, row, strict=True))
-        return 1.0 / (1.0 + math.exp(-margin))
+    @classmethod
+    def from_json(cls, data: dict) -> "Weights":
+        return cls(list(data["coef"]), float(data["intercept"]), data.get("meta", {}), tuple(data["features"]))
+
+
+@dataclass
+class Models:
+    """The re-ranker's three models: words only (no encoder), words and meaning, and across languages.
+
+    Across languages only what survives translation is weighed: the embeddings' cosine, shared
+    figures and shared names. All three are trained on CheckThat! 2020 (English): the
+    cross-language model on English pairs, since no cross-language pairs are in the data, which
+    is why the desk never links a match in another language without asking (services/matching.py).
+    """
+
+    lexical: Weights = field(default_factory=Weights)
+    dense: Weights | None = None
+    cross: Weights | None = None
+
+    @classmethod
+    def load(cls, path: Path = WEIGHTS_PATH) -> "Models":
+        if not path.exists():
+            return cls()
+        data = json.loads(path.read_text())
+        loaded = {name: Weights.from_json(data[name]) for name in ("lexical", "dense", "cross") if name in data}
+        return cls(**loaded)
+
+    def save(self, path: Path = WEIGHTS_PATH) -> None:
+        payload = {
+            name: w.as_json()
+            for name, w in (("lexical", self.lexical), ("dense", self.dense), ("cross", self.cross))
+            if w
+        }
+        path.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
 
 
 _CHARS = HashingVectorizer(analyzer="char_wb", ngram_range=(3, 5), n_features=2**20, alternate_sign=False, norm="l2")
 
 
 class MatchIndex:
-    """Documents (id, text, language) searchable by `search`; grows with `add`."""
+    """Documents (id, text, language) searchable by `search`; grows with `add`.
 
-    def __init__(self, weights: Weights | None = None):
-        self.weights = weights or Weights.load()
+    With `dense` (the default when the encoder package is installed) each document also has an
+    embedding, given to `add` (stored ones, so a restart does not re-embed) or computed there.
+    """
+
+    def __init__(self, models: Models | None = None, dense: bool | None = None):
+        self.models = models or Models.load()
+        self.dense = encoder.available() if dense is None else dense
+        if self.dense and self.models.dense is None:
+            self.dense = False  # weights trained without the encoder: words only
         self.ids: list[str] = []
         self.texts: list[str] = []
+        self.langs: list[str] = []
         self._vocab: dict[str, int] = {}
         self._rows: list[int] = []  # (term, document, count) triples, appended as documents arrive
         self._cols: list[int] = []
         self._counts: list[int] = []
         self._matrix = sparse.csr_matrix((0, 0), dtype=np.float32)  # terms x documents, BM25 weights
         self._idf = np.zeros(0, dtype=np.float32)
+        self._vectors = np.zeros((0, encoder.DIM), dtype=np.float32)  # rows past len(self) are spare room
         self._facet_cache: dict[int, tuple[set, set]] = {}
+        self._position: dict[str, int] = {}
 
     def __len__(self) -> int:
         return len(self.ids)
 
-    def add(self, documents: Iterable[tuple[str, str, str]]) -> None:
-        """Add (id, text, lang) documents. The BM25 weights are recomputed once per call, in numpy."""
+    def add(self, documents: Iterable[tuple[str, str, str]], vectors: np.ndarray | None = None) -> None:
+        """Add (id, text, lang) documents, with their embeddings if known (rows in the same order).
+
+        The BM25 weights are recomputed once per call, in numpy; missing embeddings are computed
+        in one batch.
+        """
+        start = len(self.ids)
         for doc_id, text, lang in documents:
             position = len(self.ids)
+            self._position[str(doc_id)] = position
             self.ids.append(str(doc_id))
             self.texts.append(text)
+            self.langs.append(lang)
             for term, count in Counter(stems(clean(text), lang)).items():
                 self._rows.append(self._vocab.setdefault(term, len(self._vocab)))
                 self._cols.append(position)
                 self._counts.append(count)
         self._reweigh()
+        if self.dense and len(self.ids) > start:
+            self._add_vectors(embed_documents(self.texts[start:]) if vectors is None else vectors, start)
+
+    def query_vectors(self, doc_ids: Sequence[str], texts: Sequence[str]) -> np.ndarray | None:
+        """Embeddings to search with: an indexed document's own, else its text embedded now."""
+        if not self.dense:
+            return None
+        positions = [self._position.get(str(doc_id)) for doc_id in doc_ids]
+        out = np.zeros((len(texts), encoder.DIM), dtype=np.float32)
+        missing = [n for n, position in enumerate(positions) if position is None]
+        for n, position in enumerate(positions):
+            if position is not None:
+                out[n] = self._vectors[position]
+        if missing:
+            out[missing] = embed_queries([texts[n] for n in missing])
+        return out
+
+    def _add_vectors(self, vectors: np.ndarray, start: int) -> None:
+        vectors = np.asarray(vectors, dtype=np.float32).reshape(-1, encoder.DIM)
+        if len(vectors) != len(self.ids) - start:
+            raise ValueError(f"{len(vectors)} embeddings for {len(self.ids) - start} documents")
+        if len(self.ids) > len(self._vectors):  # grow by half again, so appends stay amortised O(1)
+            grown = np.zeros((max(len(self.ids), int(len(self._vectors) * 1.5), 1024), encoder.DIM), np.float32)
+            grown[:start] = self._vectors[:start]
+            self._vectors = grown
+        self._vectors[start : len(self.ids)] = vectors
 
     def _reweigh(self) -> None:
         rows, cols = np.asarray(self._rows, dtype=np.int32), np.asarray(self._cols, dtype=np.int32)
@@ -250,47 +330,79 @@ class MatchIndex:
         return self.search_many([text], lang, top, exclude)[0]
 
     def search_many(
-        self, texts: Sequence[str], lang: str = "en", top: int = 5, exclude: Iterable[str] = ()
+        self,
+        texts: Sequence[str],
+        lang: str = "en",
+        top: int = 5,
+        exclude: Iterable[str] = (),
+        vectors: np.ndarray | None = None,
     ) -> list[list[Match]]:
-        """`search` for several texts at once: one character n-gram pass over all their candidates."""
+        """`search` for several texts at once (with their embeddings if known, else computed here)."""
         excluded = set(exclude)
+        if self.dense and vectors is None:
+            vectors = embed_queries(texts)
         retrieved = []
-        for text in texts:
-            candidates, bm25 = self._retrieve(text, lang, _CANDIDATES + len(excluded))
-            retrieved.append(([i for i in candidates if self.ids[i] not in excluded][:_CANDIDATES], bm25))
+        for n, text in enumerate(texts):
+            query = vectors[n] if self.dense else None
+            candidates, signals = self._retrieve(text, lang, _CANDIDATES + len(excluded), query)
+            retrieved.append(([i for i in candidates if self.ids[i] not in excluded], signals))
         all_rows = self._features_many(texts, retrieved)
         results = []
-        for text, (candidates, _bm25), rows in zip(texts, retrieved, all_rows, strict=True):
-            scores = [self.weights.probability(row) for row in rows]
-            scored = sorted(zip(scores, candidates, strict=True), key=lambda pair: -pair[0])  # ties keep BM25's order
+        for text, (candidates, _signals), rows in zip(texts, retrieved, all_rows, strict=True):
+            scores = [
+                self._model(lang, self.langs[i]).probability(row) for i, row in zip(candidates, rows, strict=True)
+            ]
+            scored = sorted(
+                zip(scores, candidates, strict=True), key=lambda pair: -pair[0]
+            )  # ties keep stage one's order
             results.append(
-                [Match(self.ids[i], round(score, 4), _reasons(text, self.texts[i], lang)) for score, i in scored[:top]]
+                [
+                    Match(self.ids[i], round(score, 4), _reasons(text, self.texts[i], lang), self.langs[i])
+                    for score, i in scored[:top]
+                ]
             )
         return results
 
-    def candidate_features(self, text: str, lang: str) -> tuple[list[int], list[list[float]]]:
-        """Stage one's candidate positions and their feature rows (to train the weights)."""
-        candidates, bm25 = self._retrieve(text, lang, _CANDIDATES)
-        return candidates, self._features_many([text], [(candidates, bm25)])[0]
+    def _model(self, query_lang: str, doc_lang: str) -> Weights:
+        if not self.dense:
+            return self.models.lexical
+        return self.models.dense if query_lang == doc_lang else self.models.cross
 
-    def _retrieve(self, text: str, lang: str, limit: int) -> tuple[list[int], dict[int, float]]:
-        """BM25 over stems, touching only the query's terms; scores divided by the query's own weight."""
+    def candidate_features(
+        self, text: str, lang: str, vector: np.ndarray | None = None
+    ) -> tuple[list[int], list[dict[str, float]]]:
+        """Stage one's candidate positions and their feature rows (to train the weights)."""
+        if self.dense and vector is None:
+            vector = embed_queries([text])[0]
+        candidates, signals = self._retrieve(text, lang, _CANDIDATES, vector)
+        return candidates, self._features_many([text], [(candidates, signals)])[0]
+
+    def _retrieve(
+        self, text: str, lang: str, limit: int, vector: np.ndarray | None = None
+    ) -> tuple[list[int], dict[int, tuple[float, float]]]:
+        """BM25's best `limit` and, with embeddings, the closest `limit` by cosine: their union.
+
+        BM25 touches only the query's terms; its scores are divided by the query's own weight.
+        Each candidate comes with (BM25, cosine); the cosine is 0 without embeddings.
+        """
         query = Counter(stems(clean(text), lang))
         known = [(self._vocab[t], n) for t, n in query.items() if t in self._vocab]
-        if not known:
-            return [], {}
-        terms = [term for term, _n in known]
-        scores = np.asarray(self._matrix[terms].T @ np.asarray([n for _t, n in known], dtype=np.float32)).ravel()
-        limit = min(limit, len(scores))
-        best = np.argpartition(-scores, limit - 1)[:limit]
-        best = best[np.argsort(-scores[best])]
-        own = float(sum(self._idf[t] * n for t, n in known)) or 1.0
-        candidates = [int(i) for i in best if scores[i] > 0]
-        return candidates, {i: float(scores[i]) / own for i in candidates}
+        lexical: list[int] = []
+        scores = None
+        if known:
+            terms = [term for term, _n in known]
+            scores = np.asarray(self._matrix[terms].T @ np.asarray([n for _t, n in known], dtype=np.float32)).ravel()
+            scores /= float(sum(self._idf[t] * n for t, n in known)) or 1.0
+            lexical = [i for i in _best(scores, limit) if scores[i] > 0]
+        if vector is None or not len(self.ids):
+            return lexical, {i: (float(scores[i]), 0.0) for i in lexical}
+        cosines = self._vectors[: len(self.ids)] @ np.asarray(vector, dtype=np.float32)
+        candidates = list(dict.fromkeys(lexical + _best(cosines, limit)))
+        return candidates, {i: (float(scores[i]) if scores is not None else 0.0, float(cosines[i])) for i in candidates}
 
-    def _features_many(self, texts: Sequence[str], retrieved) -> list[list[list[float]]]:
+    def _features_many(self, texts: Sequence[str], retrieved) -> list[list[dict[str, float]]]:
         """Feature rows per text for its candidates; each document's n-grams are computed once."""
-        positions = sorted({i for candidates, _bm25 in retrieved for i in candidates})
+        positions = sorted({i for candidates, _signals in retrieved for i in candidates})
         if not positions:
             return [[] for _ in texts]
         cleaned = [clean(text) for text in texts]
@@ -298,14 +410,22 @@ class MatchIndex:
         queries, docs = chars[: len(texts)], chars[len(texts) :]
         row_of = {i: n for n, i in enumerate(positions)}
         all_rows = []
-        for q, (text, (candidates, bm25)) in enumerate(zip(cleaned, retrieved, strict=True)):
+        for q, (text, (candidates, signals)) in enumerate(zip(cleaned, retrieved, strict=True)):
             sims = (docs[[row_of[i] for i in candidates]] @ queries[q].T).toarray().ravel() if candidates else []
             query_figures, query_names = figures(text), names(text)
             rows = []
             for n, i in enumerate(candidates):
                 doc_figures, doc_names = self._facets(i)
-                shared = _overlap(query_figures, doc_figures), _overlap(query_names, doc_names)
-                rows.append([bm25[i], float(sims[n]), *shared])
+                bm25, dense = signals[i]
+                rows.append(
+                    {
+                        "bm25": bm25,
+                        "chars": float(sims[n]),
+                        "figures": _overlap(query_figures, doc_figures),
+                        "names": _overlap(query_names, doc_names),
+                        "dense": dense,
+                    }
+                )
             all_rows.append(rows)
         return all_rows
 
@@ -316,6 +436,33 @@ class MatchIndex:
             text = self.texts[position]
             facets = self._facet_cache[position] = (figures(text), names(text))
         return facets
+
+
+def dense_query_text(text: str) -> str:
+    return clean(text)
+
+
+def dense_document_text(text: str) -> str:
+    """A document's first line: a fact-check's claim, not its headline (the claim is what recurs)."""
+    return clean(text.split("\n", 1)[0])
+
+
+def embed_queries(texts: Sequence[str]) -> np.ndarray:
+    """The embeddings the dense stage compares, cleaned, their first DENSE_CHARS characters."""
+    return encoder.embed([dense_query_text(text) for text in texts], max_chars=DENSE_CHARS)
+
+
+def embed_documents(texts: Sequence[str]) -> np.ndarray:
+    return encoder.embed([dense_document_text(text) for text in texts], max_chars=DENSE_CHARS)
+
+
+def _best(scores: np.ndarray, limit: int) -> list[int]:
+    """Positions of the `limit` highest scores, best first."""
+    limit = min(limit, len(scores))
+    if limit <= 0:
+        return []
+    best = np.argpartition(-scores, limit - 1)[:limit]
+    return [int(i) for i in best[np.argsort(-scores[best], kind="stable")]]
 
 
 def _overlap(a: set, b: set) -> float:
@@ -344,9 +491,21 @@ def _reasons(query_text: str, doc_text: str, lang: str) -> tuple[str, ...]:
     return tuple(reasons)
 
 
-def fit_weights(rows: Sequence[Sequence[float]], labels: Sequence[bool], meta: dict) -> Weights:
-    """A logistic model over the feature rows of stage one's candidates, labelled by qrels."""
+def fit_weights(
+    rows: Sequence[dict[str, float]], labels: Sequence[bool], meta: dict, features: Sequence[str] = FEATURES
+) -> Weights:
+    """A logistic model over the named features of stage one's candidates, labelled by qrels.
+
+    Fitted on standardised features (BM25 and cosines live on different scales, and one C then
+    suits all), then folded back so the stored coefficients apply to the raw features.
+    """
     from sklearn.linear_model import LogisticRegression
 
-    model = LogisticRegression(C=1.0, max_iter=1000, class_weight="balanced").fit(np.asarray(rows), np.asarray(labels))
-    return Weights([float(c) for c in model.coef_[0]], float(model.intercept_[0]), meta)
+    matrix = np.asarray([[row[name] for name in features] for row in rows], dtype=np.float64)
+    mean, scale = matrix.mean(axis=0), matrix.std(axis=0)
+    scale[scale == 0] = 1.0
+    model = LogisticRegression(C=1.0, max_iter=3000, class_weight="balanced")
+    model.fit((matrix - mean) / scale, np.asarray(labels))
+    coef = model.coef_[0] / scale
+    intercept = float(model.intercept_[0] - (coef * mean).sum())
+    return Weights([float(c) for c in coef], intercept, meta, tuple(features))

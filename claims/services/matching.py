@@ -18,12 +18,14 @@ from claims.exporters import claimreview_reader
 from claims.models import (
     Article,
     Claim,
+    ClaimEmbedding,
     ClaimEvent,
     ClaimMatch,
     ClaimStatus,
     Evidence,
     EvidenceStance,
     FactCheck,
+    FactCheckEmbedding,
     MatchStatus,
     NotificationKind,
     Verdict,
@@ -72,7 +74,7 @@ class _DeskIndex:
             checks = self._unseen("f", FactCheck.objects.all(), "claim_reviewed", "headline", "language")
             new += [(f"f{pk}", f"{claim}\n{headline}", lang) for pk, claim, headline, lang in checks]
             if new:
-                self.index.add(new)
+                self.index.add(new, _embeddings(new) if self.index.dense else None)
             return self.index
 
     def _unseen(self, kind: str, rows, *fields) -> list[tuple]:
@@ -84,6 +86,35 @@ class _DeskIndex:
             return []
         seen.update(new_ids)
         return list(rows.filter(pk__in=new_ids).order_by("pk").values_list("pk", *fields))
+
+
+def _embeddings(documents: list[tuple[str, str, str]]):
+    """The documents' vectors: stored ones read back, the others embedded once and stored."""
+    import numpy as np
+
+    from claims.nlp import encoder
+    from claims.nlp.matching import DENSE_CHARS, embed_documents
+
+    name = f"{encoder.NAME}/{DENSE_CHARS}"
+    stores = {"c": (ClaimEmbedding, "claim_id"), "f": (FactCheckEmbedding, "fact_check_id")}
+    found: dict[str, bytes] = {}
+    for kind, (model, _key) in stores.items():
+        keys = [int(doc_id[1:]) for doc_id, _text, _lang in documents if doc_id[0] == kind]
+        for start in range(0, len(keys), 5_000):  # SQLite allows a bounded number of query parameters
+            stored = model.objects.vectors(name, keys[start : start + 5_000])
+            found.update((f"{kind}{pk}", bytes(vector)) for pk, vector in stored.items())
+    missing = [(doc_id, text) for doc_id, text, _lang in documents if doc_id not in found]
+    if missing:
+        vectors = embed_documents([text for _id, text in missing])
+        rows = {kind: [] for kind in stores}
+        for (doc_id, _text), vector in zip(missing, vectors, strict=True):
+            found[doc_id] = vector.astype("<f4").tobytes()
+            model, key = stores[doc_id[0]]
+            rows[doc_id[0]].append(model(**{key: int(doc_id[1:])}, encoder=name, vector=found[doc_id]))
+        for kind, (model, _key) in stores.items():
+            # A row deleted meanwhile, or stored by another worker first, is skipped.
+            model.objects.bulk_create(rows[kind], ignore_conflicts=True, batch_size=1_000)
+    return np.stack([np.frombuffer(found[doc_id], dtype="<f4") for doc_id, _text, _lang in documents])
 
 
 _desk_index = _DeskIndex()
@@ -111,7 +142,9 @@ def article_match(*, article_id: int) -> MatchResult:
     every = list(article.claims.all())
     claims = [claim for claim in every if claim.status != ClaimStatus.DISMISSED]
     own = {f"c{claim.pk}" for claim in every}
-    found = index.search_many([claim.display_text for claim in claims], article.language, TOP, exclude=own)
+    texts = [claim.display_text for claim in claims]
+    vectors = index.query_vectors([f"c{claim.pk}" for claim in claims], texts)  # embedded as the index took them in
+    found = index.search_many(texts, article.language, TOP, exclude=own, vectors=vectors)
     wanted = {
         (claim, match.doc_id): match
         for claim, matches in zip(claims, found, strict=True)
@@ -129,7 +162,7 @@ def article_match(*, article_id: int) -> MatchResult:
         for (claim, doc_id), match in wanted.items():
             row = existing.get((claim.pk, doc_id))
             if row is None:
-                new.append(_match_row(claim, match))
+                new.append(_match_row(claim, match, article.language))
             elif row.decided_by_id is None and row.status != MatchStatus.REJECTED and row.score != match.score:
                 ClaimMatch.objects.filter(pk=row.pk).update(score=match.score, reasons=list(match.reasons))
         created = _create_matches(new)
@@ -140,15 +173,21 @@ def article_match(*, article_id: int) -> MatchResult:
     return result
 
 
-def _match_row(claim: Claim, match) -> ClaimMatch:
+def _match_row(claim: Claim, match, language: str) -> ClaimMatch:
+    """A new match row; linked without asking only above the confirm threshold and in the claim's language.
+
+    Across languages only the embeddings and shared figures and names speak (no cross-language
+    pairs to train on), so such a match is always left for a person to confirm.
+    """
     kind, pk = match.doc_id[0], int(match.doc_id[1:])
+    confirmed = match.score >= settings.FACTCHECK_MATCH_CONFIRM and match.language == language
     return ClaimMatch(
         claim=claim,
         earlier_claim_id=pk if kind == "c" else None,
         fact_check_id=pk if kind == "f" else None,
         score=match.score,
         reasons=list(match.reasons),
-        status=MatchStatus.CONFIRMED if match.score >= settings.FACTCHECK_MATCH_CONFIRM else MatchStatus.SUGGESTED,
+        status=MatchStatus.CONFIRMED if confirmed else MatchStatus.SUGGESTED,
     )
 
 

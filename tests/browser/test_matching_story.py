@@ -31,7 +31,8 @@ def repeated(transactional_db):
         Review.objects.create(verdict=verdict, reviewer=people["editor2"], decision="approve")
     paraphrase = (ROOT / "tests" / "fixtures" / "chine-russie-paraphrase-fr.txt").read_text(encoding="utf-8")
     article_ingest(data=ArticleInput(body=paraphrase))  # extracted, then matched, in-process
-    match = ClaimMatch.objects.get(earlier_claim=earlier)
+    match = ClaimMatch.objects.filter(earlier_claim=earlier).order_by("-score").first()  # its paraphrase
+    assert match is not None, "the paraphrase was not matched to the earlier claim"
     return people, earlier, match
 
 

