@@ -371,6 +371,12 @@ class NotificationPreferencesForm(forms.ModelForm):
 
 
 class WebhookEndpointForm(forms.ModelForm):
+    url = forms.URLField(
+        label=_("URL"),
+        max_length=500,
+        assume_scheme="https",
+        help_text=_("Where the desk POSTs each event: a public http(s) address."),
+    )
     events = forms.MultipleChoiceField(
         label=_("Events"),
         choices=[(event.value, event.label) for event in SUBSCRIBABLE_EVENTS],
@@ -380,7 +386,6 @@ class WebhookEndpointForm(forms.ModelForm):
     class Meta:
         model = WebhookEndpoint
         fields = ["name", "url", "events", "active"]
-        help_texts = {"url": _("Where the desk POSTs each event: a public http(s) address.")}
 
     def clean_url(self) -> str:
         url = self.cleaned_data["url"]

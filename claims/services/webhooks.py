@@ -256,12 +256,13 @@ def _post(delivery: WebhookDelivery) -> tuple[int | None, str, int]:
 
 
 def _describe(error: Exception) -> str:
+    # NewConnectionError is a ConnectTimeoutError in urllib3 2: ask for it first.
+    if isinstance(error, urllib3.exceptions.NewConnectionError):
+        return _("The connection was refused or the host is unreachable.")
     if isinstance(error, urllib3.exceptions.ConnectTimeoutError):
         return _("Could not connect in time.")
     if isinstance(error, urllib3.exceptions.ReadTimeoutError):
         return _("The receiver did not answer in time.")
-    if isinstance(error, urllib3.exceptions.NewConnectionError):
-        return _("The connection was refused or the host is unreachable.")
     return (_("The request failed: %(error)s") % {"error": error})[:ERROR_CHARS]
 
 
@@ -344,16 +345,19 @@ def _tell_administrators(endpoint: WebhookEndpoint, reason: str) -> None:
 def webhooks_sweep(*, sending_for: int) -> list[int]:
     """Queue again due deliveries whose message was lost, and attempts whose worker died mid-send."""
     now = timezone.now()
-    stuck = WebhookDelivery.objects.filter(
-        status=DeliveryStatus.SENDING, sending_since__lt=now - timedelta(seconds=sending_for)
-    )
-    stuck.update(status=DeliveryStatus.FAILED, next_attempt_at=now, last_error=_("The worker stopped while sending."))
-    # Due for a minute at least: the message queued with it has had its chance.
-    due = list(
+    stuck = list(
         WebhookDelivery.objects.filter(
-            status__in=UNDELIVERED, next_attempt_at__lte=now - timedelta(seconds=60), endpoint__active=True
-        ).values_list("pk", flat=True)[:1000]
+            status=DeliveryStatus.SENDING, sending_since__lt=now - timedelta(seconds=sending_for)
+        ).values_list("pk", flat=True)
     )
+    WebhookDelivery.objects.filter(pk__in=stuck, status=DeliveryStatus.SENDING).update(
+        status=DeliveryStatus.FAILED, next_attempt_at=now, last_error=_("The worker stopped while sending.")
+    )
+    # Due for a minute at least: the message queued with it has had its chance.
+    lost = WebhookDelivery.objects.filter(
+        status__in=UNDELIVERED, next_attempt_at__lte=now - timedelta(seconds=60), endpoint__active=True
+    ).values_list("pk", flat=True)[:1000]
+    due = sorted({*stuck, *lost})
     for pk in due:
         from claims.tasks import deliver_webhook
 
