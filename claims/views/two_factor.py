@@ -46,7 +46,7 @@ class TwoStepLoginView(LoginView):
 login_view = TwoStepLoginView.as_view()
 
 
-def _finish(request, user, device, *, backend: str) -> None:
+def _finish(request, user, device, *, backend: str | None) -> None:
     request._two_factor_passed = True  # read by the user_logged_in receiver: this session owes nothing
     if not request.user.is_authenticated:
         auth_login(request, user, backend=backend)
@@ -97,7 +97,7 @@ def login_verify(request):
                 return _locked_out(request, credentials)
             form.add_error("code", _("This code is wrong or has expired. Type the one your app shows now."))
         else:
-            _finish(request, user, device, backend=backend or user.backend)
+            _finish(request, user, device, backend=backend)
             if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
                 next_url = ""
             response = redirect(next_url or settings.LOGIN_REDIRECT_URL)
@@ -150,7 +150,12 @@ def two_factor_enrol(request):
             request.session[tf.CODES_KEY] = codes
             messages.success(request, _("Two-factor login is on. Keep your recovery codes somewhere safe."))
             return redirect("claims:two-factor-codes")
-    context = {"form": form, "qr": tf.qr_svg(device), "secret": tf.secret_text(device), "uri": device.config_url}
+    context = {
+        "form": form,
+        "qr": tf.qr_svg(device),
+        "secret": tf.secret_text(device),
+        "required": request.session.get(tf.STATE_KEY) == tf.ENROL,
+    }
     return render(request, "registration/two_factor_enrol.html", context)
 
 
