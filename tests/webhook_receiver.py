@@ -23,13 +23,16 @@ def verify_factcheck_signature(secret: str, headers, body: bytes, tolerance: int
 
 
 class Receiver:
-    """Records every POST; answers with the next code of `answers` (then 200), after `delay` seconds."""
+    """Records every POST; answers with the next code of `answers` (then 200), after `delay` seconds.
+
+    An answer of 0 hangs for `hang_seconds` before answering 200: too late for the sender's read timeout."""
 
     def __init__(self, secret: str = ""):
         self.secret = secret
         self.received: list[dict] = []
         self.answers: list[int] = []
         self.delay = 0.0
+        self.hang_seconds = 0.0
         self.lock = threading.Lock()
         receiver = self
 
@@ -38,7 +41,8 @@ class Receiver:
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 with receiver.lock:
                     code = receiver.answers.pop(0) if receiver.answers else 200
-                    delay = receiver.delay
+                    delay = receiver.hang_seconds if code == 0 else receiver.delay
+                    code = code or 200
                     receiver.received.append(
                         {
                             "headers": dict(self.headers),
