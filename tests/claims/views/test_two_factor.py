@@ -109,7 +109,7 @@ def test_when_required_an_unenrolled_editor_is_sent_to_enrolment_before_anything
     for url in (reverse("claims:dashboard"), reverse("claims:claim-list"), "/admin/"):
         response = client.get(url)
         assert response.status_code == 302 and response["Location"].startswith(reverse("claims:two-factor-enrol"))
-    api = client.get("/api/claims/")
+    api = client.get("/api/claims/", HTTP_ACCEPT_LANGUAGE="en")
     assert api.status_code == 403 and "second factor" in api.json()["detail"]
     page = client.get(reverse("claims:two-factor-enrol"))
     assert page.status_code == 200
