@@ -242,3 +242,22 @@ def test_pages_of_the_two_factor_flow_refuse_anonymous_people(client):
         assert client.get(reverse(name))["Location"].startswith(reverse("login"))
     assert client.post(reverse("claims:two-factor-remove"))["Location"].startswith(reverse("login"))
     assert client.post(reverse("login-verify"), {"code": "123456"})["Location"] == reverse("login")
+
+
+def test_a_page_costs_the_same_queries_with_two_factor_login_as_without(editor_user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries(client) -> int:
+        client.get(reverse("claims:dashboard"))  # warm: the first page renews the session
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("claims:dashboard")).status_code == 200
+        return len(captured)
+
+    plain = Client()
+    plain.force_login(editor("editor2"))
+    device, _codes = enrol(editor_user)
+    verified = Client()
+    password_step(verified)
+    verified.post(reverse("login-verify"), {"code": code_for(device, drift=1)})
+    assert queries(verified) == queries(plain)
