@@ -271,22 +271,24 @@ def _ms(started: float) -> int:
 
 
 def _record(delivery: WebhookDelivery, token: str, code: int | None, error: str, ms: int) -> str:
+    """Write the attempt's outcome if the row is still this attempt's (the sweeper may have taken it back)."""
     now = timezone.now()
     mine = WebhookDelivery.objects.filter(pk=delivery.pk, token=token, status=DeliveryStatus.SENDING)
     fields = {"response_code": code, "last_error": error, "duration_ms": ms, "sending_since": None}
     if not error:
-        mine.update(status=DeliveryStatus.DELIVERED, delivered_at=now, **fields)
-        WebhookEndpoint.objects.filter(pk=delivery.endpoint_id).update(consecutive_failures=0)
+        if mine.update(status=DeliveryStatus.DELIVERED, delivered_at=now, **fields):
+            WebhookEndpoint.objects.filter(pk=delivery.endpoint_id).update(consecutive_failures=0)
         return DeliveryStatus.DELIVERED
-    attempts = delivery.attempts
-    if attempts >= settings.FACTCHECK_WEBHOOK_MAX_ATTEMPTS:
-        mine.update(status=DeliveryStatus.GIVEN_UP, next_attempt_at=None, **fields)
-        status = DeliveryStatus.GIVEN_UP
+    if delivery.attempts >= settings.FACTCHECK_WEBHOOK_MAX_ATTEMPTS:
+        status, wait = DeliveryStatus.GIVEN_UP, None
+        moved = mine.update(status=status, next_attempt_at=None, **fields)
     else:
-        wait = backoff_seconds(attempts)
-        mine.update(status=DeliveryStatus.FAILED, next_attempt_at=now + timedelta(seconds=wait), **fields)
+        status, wait = DeliveryStatus.FAILED, backoff_seconds(delivery.attempts)
+        moved = mine.update(status=status, next_attempt_at=now + timedelta(seconds=wait), **fields)
+    if not moved:
+        return ""
+    if wait is not None:
         _queue_later(delivery.pk, wait)
-        status = DeliveryStatus.FAILED
     _count_failure(delivery.endpoint, error)
     return status
 
