@@ -82,14 +82,16 @@ def test_a_request_returns_at_once_while_the_receiver_hangs_and_the_event_arrive
 def test_delivery_latency_through_the_worker(worker, receiver, superuser):
     endpoint = endpoint_for(receiver)
     latencies = []
-    for _ in range(5):
+    for _ in range(6):  # the first waits for the pool child to finish preloading spaCy: reported apart
         count = len(receiver.events())
         started = time.monotonic()
         webhooks.webhook_send_test(endpoint=endpoint, actor=superuser)  # committed: autocommit
         wait_for(lambda n=count: len(receiver.events()) > n, 30, "the test event", worker)
         latencies.append(receiver.events()[-1]["at"] - started)
+    first, rest = latencies[0], latencies[1:]
     print(
-        f"\ncommit to receiver: median {statistics.median(latencies) * 1000:.0f} ms, max {max(latencies) * 1000:.0f} ms"
+        f"\ncommit to receiver: first {first * 1000:.0f} ms after the worker started, then median "
+        f"{statistics.median(rest) * 1000:.0f} ms, max {max(rest) * 1000:.0f} ms"
     )
     assert all(hit["valid"] for hit in receiver.events())
 
