@@ -17,3 +17,4 @@ class ClaimsConfig(AppConfig):
         post_migrate.connect(ensure_roles, sender=self)
         pre_save.connect(signals.revoke_api_tokens_on_password_change, sender=settings.AUTH_USER_MODEL)
         user_logged_in.connect(signals.remember_session_epoch)
+        user_logged_in.connect(signals.two_factor_state_at_login)

@@ -18,6 +18,8 @@ def roles(request) -> dict:
             "review": workflow.can_review(user),
             "export": workflow.can_export(user),
             "submit": workflow.can_submit_articles(user),
+            "webhooks": workflow.can_manage_webhooks(user),
+            "two_factor": workflow.can_use_two_factor(user),
         }
 
     return {"can": SimpleLazyObject(compute)}

@@ -17,9 +17,12 @@ from claims.models import (
     Rating,
     ReviewDecision,
     UserPreferences,
+    WebhookEndpoint,
 )
+from claims.models.webhooks import SUBSCRIBABLE_EVENTS
 from claims.people import display_name
 from claims.services.ingestion import ARTICLE_SUFFIXES, BULK_SUFFIXES, max_bytes, max_text_bytes
+from claims.services.webhooks import webhook_url_allowed
 from claims.validators import query_text, url_problem, validate_http_url
 from claims.workflow import CHECKER_GROUP
 
@@ -365,3 +368,69 @@ class NotificationPreferencesForm(forms.ModelForm):
             "email_mentioned",
             "email_digest",
         ]
+
+
+class WebhookEndpointForm(forms.ModelForm):
+    url = forms.URLField(
+        label=_("URL"),
+        max_length=500,
+        assume_scheme="https",
+        help_text=_("Where the desk POSTs each event: a public http(s) address."),
+    )
+    events = forms.MultipleChoiceField(
+        label=_("Events"),
+        choices=[(event.value, event.label) for event in SUBSCRIBABLE_EVENTS],
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = WebhookEndpoint
+        fields = ["name", "url", "events", "active"]
+
+    def clean_url(self) -> str:
+        url = self.cleaned_data["url"]
+        problem = webhook_url_allowed(url)
+        if problem:
+            raise forms.ValidationError(problem)
+        return url
+
+
+class TwoFactorCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=20,
+        help_text=_("The 6 digits your authenticator app shows, or one of your recovery codes."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True}),
+    )
+    remember = forms.BooleanField(label=_("Remember this device"), required=False)
+
+    def __init__(self, *args, remember_days: int = 0, **kwargs):
+        super().__init__(*args, **kwargs)
+        if remember_days > 0:
+            self.fields["remember"].label = _("Remember this device for %(days)s days") % {"days": remember_days}
+        else:
+            del self.fields["remember"]
+
+
+class EnrolmentForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code from the app"),
+        max_length=10,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+
+class PasswordConfirmForm(forms.Form):
+    password = forms.CharField(
+        label=_("Your password"), widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("This is not your password."))
+        return password

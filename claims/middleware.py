@@ -1,9 +1,14 @@
 import time
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.http import JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
-from claims.services import accounts
+from claims.services import accounts, two_factor
 
 LOGIN_TIME_KEY = "_login_time"
 EPOCH_KEY = "_session_epoch"  # set at login (claims.signals.remember_session_epoch)
@@ -43,3 +48,37 @@ class SessionLimitsMiddleware:
             return True
         # Sessions from before this check have no epoch: 0, as for a user who never signed out everywhere.
         return request.session.get(EPOCH_KEY, 0) != accounts.session_epoch(request.user)
+
+
+class TwoFactorMiddleware:
+    """A session that owes its second step (a code, or an enrolment the setting requires) reaches
+    only that step, logging out and the language switch. The state is read from the session,
+    where the login wrote it (claims.signals): no query per request."""
+
+    ALLOWED = ("login", "login-verify", "logout", "set_language", "claims:two-factor-enrol")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self._allowed_paths = None
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            state = request.session.get(two_factor.STATE_KEY)
+            if state is None:  # a session from before two-factor login existed
+                state = request.session[two_factor.STATE_KEY] = two_factor.state_at_login(request.user, passed=False)
+            if state != two_factor.OK and request.path_info not in self.allowed_paths():
+                return self._refuse(request, state)
+        return self.get_response(request)
+
+    def allowed_paths(self) -> set[str]:
+        if self._allowed_paths is None:
+            self._allowed_paths = {reverse(name) for name in self.ALLOWED}
+        return self._allowed_paths
+
+    @staticmethod
+    def _refuse(request, state: str):
+        if request.path_info.startswith("/api/"):
+            message = _("Finish logging in with your second factor first.")
+            return JsonResponse({"detail": str(message)}, status=403)
+        target = "login-verify" if state == two_factor.VERIFY else "claims:two-factor-enrol"
+        return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")

@@ -289,3 +289,14 @@ def cohen_kappa(pairs: Counter) -> dict:
     expected = sum(first[k] * second[k] for k in first) / (n * n)
     kappa = 1.0 if expected == 1 else (observed - expected) / (1 - expected)
     return {"observed": round(observed, 3), "kappa": round(kappa, 3)}
+
+
+def webhook_endpoints():
+    from claims.models import WebhookEndpoint
+
+    return WebhookEndpoint.objects.all()
+
+
+def webhook_deliveries(*, endpoint, limit: int = 100):
+    """The endpoint's delivery log, newest first."""
+    return endpoint.deliveries.all()[:limit]

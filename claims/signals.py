@@ -40,3 +40,12 @@ def _is_rehash(user, update_fields) -> bool:
         and user._password is None
         and is_password_usable(user.password)
     )
+
+
+def two_factor_state_at_login(sender, request, user, **kwargs) -> None:
+    """user_logged_in: what the new session owes (see claims.services.two_factor), read by TwoFactorMiddleware."""
+    from claims.services import two_factor
+
+    if request is not None and hasattr(request, "session"):
+        passed = getattr(request, "_two_factor_passed", False)
+        request.session[two_factor.STATE_KEY] = two_factor.state_at_login(user, passed=passed)

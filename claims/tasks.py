@@ -104,6 +104,26 @@ def sweep_exports() -> None:
     )
 
 
+@shared_task(**IDEMPOTENT)
+def deliver_webhook(delivery_id: int) -> None:
+    """Idempotent: the row is claimed before the POST; a repeated or early message finds nothing to claim.
+
+    Failed attempts are not Celery retries: the row records when it is due again and the
+    service queues it with that countdown (the sweeper queues it again if that message is lost).
+    """
+    from claims.services.webhooks import webhook_deliver
+
+    webhook_deliver(delivery_id=delivery_id)
+
+
+@shared_task
+def sweep_webhooks() -> None:
+    """Periodic (beat): queue again deliveries whose message was lost or whose worker died mid-send."""
+    from claims.services.webhooks import webhooks_sweep
+
+    webhooks_sweep(sending_for=settings.CELERY_TASK_TIME_LIMIT + 60)
+
+
 @worker_process_init.connect
 def _preload_models(**_kwargs) -> None:
     """Load spaCy and the scorers (the encoder's included) in each pool child before it takes a task.

@@ -1,7 +1,18 @@
 from django.urls import path, register_converter
 
 from claims.converters import IdConverter
-from claims.views import account, articles, claims, dashboard, matching, notifications, reports, triage
+from claims.views import (
+    account,
+    articles,
+    claims,
+    dashboard,
+    matching,
+    notifications,
+    reports,
+    triage,
+    two_factor,
+    webhooks,
+)
 
 register_converter(IdConverter, "id")
 
@@ -47,5 +58,22 @@ urlpatterns = [
     path("notifications/read/", notifications.notifications_read, name="notifications-read"),
     path("notifications/<id:pk>/read/", notifications.notification_read, name="notification-read"),
     path("notifications/preferences/", notifications.notification_preferences, name="notification-preferences"),
+    path("webhooks/", webhooks.webhook_list, name="webhook-list"),
+    path("webhooks/new/", webhooks.webhook_create, name="webhook-create"),
+    path("webhooks/<id:pk>/", webhooks.webhook_detail, name="webhook-detail"),
+    path("webhooks/<id:pk>/edit/", webhooks.webhook_edit, name="webhook-edit"),
+    path("webhooks/<id:pk>/test/", webhooks.webhook_test, name="webhook-test"),
+    path("webhooks/<id:pk>/toggle/", webhooks.webhook_toggle, name="webhook-toggle"),
+    path("webhooks/<id:pk>/secret/", webhooks.webhook_rotate_secret, name="webhook-rotate-secret"),
+    path("webhooks/<id:pk>/delete/", webhooks.webhook_delete, name="webhook-delete"),
+    path(
+        "webhooks/<id:pk>/deliveries/<id:delivery_pk>/retry/",
+        webhooks.webhook_delivery_retry,
+        name="webhook-delivery-retry",
+    ),
+    path("account/two-factor/", two_factor.two_factor_manage, name="two-factor"),
+    path("account/two-factor/enrol/", two_factor.two_factor_enrol, name="two-factor-enrol"),
+    path("account/two-factor/codes/", two_factor.two_factor_codes, name="two-factor-codes"),
+    path("account/two-factor/remove/", two_factor.two_factor_remove, name="two-factor-remove"),
     path("accounts/sign-out-everywhere/", account.sign_out_everywhere, name="sign-out-everywhere"),
 ]

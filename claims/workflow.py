@@ -5,6 +5,7 @@ Every view, API endpoint and command asks this module before changing a claim.
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -183,6 +184,20 @@ def can_review(user) -> bool:
 def can_export(user) -> bool:
     """Reports, ClaimReview and exports."""
     return has_role(user, "export_reports")
+
+
+def can_manage_webhooks(user) -> bool:
+    """Register webhook endpoints, see their secrets and delivery logs: administrators only."""
+    return user.is_authenticated and user.is_active and user.is_superuser
+
+
+def can_use_two_factor(user) -> bool:
+    """Editors and administrators may enrol a second factor (FACTCHECK_REQUIRE_2FA makes them)."""
+    return user.is_authenticated and (user.is_superuser or user.is_staff or is_editor(user))
+
+
+def must_use_two_factor(user) -> bool:
+    return settings.FACTCHECK_REQUIRE_2FA and can_use_two_factor(user)
 
 
 def is_checker(user) -> bool:

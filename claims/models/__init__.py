@@ -16,6 +16,12 @@ from claims.models.verification import (
     ReviewDecision,
     Verdict,
 )
+from claims.models.webhooks import (
+    DeliveryStatus,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookEvent,
+)
 
 __all__ = [
     "ClaimEmbedding",
@@ -51,4 +57,8 @@ __all__ = [
     "SessionEpoch",
     "UserPreferences",
     "Verdict",
+    "DeliveryStatus",
+    "WebhookDelivery",
+    "WebhookEndpoint",
+    "WebhookEvent",
 ]

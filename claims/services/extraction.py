@@ -17,7 +17,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from claims.models import Article, Claim, ExtractionStatus
+from claims.models import Article, Claim, ExtractionStatus, WebhookEvent
+from claims.services.webhooks import article_data, webhook_emit
 from claims.tasks import extract_article, match_article
 
 logger = logging.getLogger(__name__)
@@ -145,6 +146,10 @@ def _store(article: Article, token: str, result) -> None:
             [_claim_row(article, c, result.scorer_version) for c in result.claims if (c.start, c.end) not in kept_spans]
         )
         match_article.delay_on_commit(article.pk)
+        webhook_emit(
+            event=WebhookEvent.ARTICLE_EXTRACTED,
+            data={"article": article_data(article), "claims_found": len(result.claims)},
+        )
 
 
 def _claim_row(article: Article, claim, scorer_version: str) -> Claim:

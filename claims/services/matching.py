@@ -29,6 +29,7 @@ from claims.models import (
     MatchStatus,
     NotificationKind,
     Verdict,
+    WebhookEvent,
 )
 from claims.models.history import EventKind
 from claims.nlp.language import detect_language
@@ -36,6 +37,7 @@ from claims.selectors import open_matches
 from claims.services.history import event_record
 from claims.services.notifications import notifications_create
 from claims.services.transitions import claim_transition
+from claims.services.webhooks import claim_data, webhook_emit
 
 TOP = 5
 MAX_LIBRARY_BYTES = 20_000_000
@@ -167,6 +169,7 @@ def article_match(*, article_id: int) -> MatchResult:
                 ClaimMatch.objects.filter(pk=row.pk).update(score=match.score, reasons=list(match.reasons))
         created = _create_matches(new)
         _record_links([row for row in created if row.status == MatchStatus.CONFIRMED])
+        _emit_matched(claims, created)
     result.confirmed = sum(row.status == MatchStatus.CONFIRMED for row in created)
     result.suggested = len(created) - result.confirmed
     result.claims = sorted({claim.pk for claim, _doc_id in wanted})
@@ -219,6 +222,20 @@ def _record_links(rows: list[ClaimMatch]) -> None:
         )
         for row in rows
     )
+
+
+def _emit_matched(claims: list[Claim], created: list[ClaimMatch]) -> None:
+    """One claim.matched event per claim that the matcher found new matches for."""
+    by_claim = {claim.pk: claim for claim in claims}
+    found: dict[int, list[dict]] = {}
+    for row in created:
+        found.setdefault(row.claim_id, []).append(
+            {"id": row.pk, "status": row.status, "score": round(row.score, 4), **_target_change(row)}
+        )
+    for claim_id, matches in found.items():
+        webhook_emit(
+            event=WebhookEvent.CLAIM_MATCHED, data={"claim": claim_data(by_claim[claim_id]), "matches": matches}
+        )
 
 
 def _target_change(match: ClaimMatch) -> dict:

@@ -4,9 +4,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from claims import workflow
-from claims.models import Claim, ClaimOrigin, ClaimStatus
+from claims.models import Claim, ClaimOrigin, ClaimStatus, WebhookEvent
 from claims.models.history import EventKind
 from claims.services.history import event_record
+from claims.services.webhooks import claim_data, webhook_emit
 
 
 def claim_transition(
@@ -42,7 +43,16 @@ def claim_transition(
             message=comment,
             changes={"action": action},
         )
-    claim.status = transition.target
+        claim.status = transition.target
+        webhook_emit(
+            event=WebhookEvent.CLAIM_STATUS_CHANGED,
+            data={
+                "claim": claim_data(claim),
+                "from_status": transition.source,
+                "to_status": transition.target,
+                "action": action,
+            },
+        )
     if assignee is not None:
         claim.assignee = assignee
     return claim

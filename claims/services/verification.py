@@ -16,11 +16,13 @@ from claims.models import (
     Review,
     ReviewDecision,
     Verdict,
+    WebhookEvent,
 )
 from claims.models.history import EventKind
 from claims.services.history import event_record
 from claims.services.notifications import mentioned_people, notifications_create
 from claims.services.transitions import claim_transition
+from claims.services.webhooks import claim_data, webhook_emit
 
 
 def evidence_add(
@@ -137,6 +139,15 @@ def review_submit(*, claim: Claim, actor, decision: str, comment: str = "") -> R
             recipients=[verdict.author],
             message=comment,
         )
+        if decision == ReviewDecision.APPROVE:
+            webhook_emit(
+                event=WebhookEvent.VERDICT_APPROVED,
+                data={
+                    "claim": claim_data(claim),
+                    "verdict": {"id": verdict.pk, "rating": verdict.rating, "summary": verdict.summary},
+                    "reviewer": actor.get_username(),
+                },
+            )
     return review
 
 

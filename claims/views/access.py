@@ -46,3 +46,22 @@ def get_notification_for_user(request, pk: int) -> Notification:
     if not workflow.is_desk_member(request.user):
         raise PermissionDenied("No desk role")
     return get_object_or_404(Notification, pk=pk, recipient=request.user)
+
+
+def webhooks_admin_required(view):
+    """Logged in (else to the login page) and an administrator (else 403)."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        require(request, workflow.can_manage_webhooks)
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def get_webhook_for_user(request, pk: int):
+    from claims.models import WebhookEndpoint
+
+    require(request, workflow.can_manage_webhooks)
+    return get_object_or_404(WebhookEndpoint, pk=pk)

@@ -47,6 +47,9 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "claims",
 ]
 
@@ -64,6 +67,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "claims.middleware.SessionLimitsMiddleware",
+    # After the session limits: a session still waiting for its second step reaches only that step.
+    # (Not django-otp's OTPMiddleware: it would load the device on every request; the state is in the session.)
+    "claims.middleware.TwoFactorMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into its own response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -125,6 +131,17 @@ AXES_COOLOFF_TIME = envint("AXES_COOLOFF_MINUTES", 15) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+
+# Two-factor login (TOTP, django-otp): editors and administrators may enrol; with this setting
+# they must, and a login asks for the code after the password. Off by default for `make run`.
+FACTCHECK_REQUIRE_2FA = envbool("FACTCHECK_REQUIRE_2FA", default=False)
+# "Remember this device" skips the second step for this many days (0: never offered).
+FACTCHECK_2FA_REMEMBER_DAYS = envint("FACTCHECK_2FA_REMEMBER_DAYS", 30)
+if FACTCHECK_2FA_REMEMBER_DAYS < 0:
+    raise ImproperlyConfigured("FACTCHECK_2FA_REMEMBER_DAYS must be 0 (never remember) or more.")
+# A password accepted waits this long for its code; then the login starts over.
+FACTCHECK_2FA_PENDING_SECONDS = envint("FACTCHECK_2FA_PENDING_SECONDS", 300)
+OTP_TOTP_ISSUER = envstr("FACTCHECK_ORGANISATION_NAME", "Factcheck")
 
 # Sessions end after 2 idle hours and 12 hours at most. The idle limit is renewed by
 # SessionLimitsMiddleware at most once a minute, not by a database write on every request.
@@ -278,6 +295,21 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# --- Webhooks -----------------------------------------------------------------------
+# Each POST waits this long to connect and then to read the answer, in seconds.
+FACTCHECK_WEBHOOK_CONNECT_TIMEOUT = envfloat("FACTCHECK_WEBHOOK_CONNECT_TIMEOUT", 3.0, low=0.1, high=60)
+FACTCHECK_WEBHOOK_READ_TIMEOUT = envfloat("FACTCHECK_WEBHOOK_READ_TIMEOUT", 10.0, low=0.1, high=120)
+# A failed delivery is tried again after this many seconds, doubled each time (at most an hour),
+# until it has been tried FACTCHECK_WEBHOOK_MAX_ATTEMPTS times; then it is given up.
+FACTCHECK_WEBHOOK_RETRY_SECONDS = envfloat("FACTCHECK_WEBHOOK_RETRY_SECONDS", 30.0, low=0.01, high=3600)
+FACTCHECK_WEBHOOK_MAX_ATTEMPTS = envint("FACTCHECK_WEBHOOK_MAX_ATTEMPTS", 8)
+# An endpoint failing this many attempts in a row is disabled, and administrators are emailed.
+FACTCHECK_WEBHOOK_DISABLE_AFTER = envint("FACTCHECK_WEBHOOK_DISABLE_AFTER", 15)
+if FACTCHECK_WEBHOOK_MAX_ATTEMPTS < 1 or FACTCHECK_WEBHOOK_DISABLE_AFTER < 1:
+    raise ImproperlyConfigured("FACTCHECK_WEBHOOK_MAX_ATTEMPTS and FACTCHECK_WEBHOOK_DISABLE_AFTER must be at least 1.")
+# Endpoints must be public http(s) addresses; hosts listed here may be private or loopback (tests, an intranet).
+FACTCHECK_WEBHOOK_ALLOWED_HOSTS = envlist("FACTCHECK_WEBHOOK_ALLOWED_HOSTS")
+
 # --- Celery -------------------------------------------------------------------------
 REDIS_URL = envstr("REDIS_URL")
 CELERY_BROKER_URL = envstr("CELERY_BROKER_URL", REDIS_URL or "filesystem://")
@@ -308,7 +340,11 @@ CELERY_TASK_DEFAULT_QUEUE = "extraction"
 # Each queue on its own exchange and routing key: with only names, both queues would bind to
 # the default exchange and key, and Redis would deliver every task to both.
 CELERY_TASK_QUEUES = tuple(Queue(name, Exchange(name), routing_key=name) for name in ("extraction", "exports"))
-CELERY_TASK_ROUTES = {"claims.tasks.run_export": {"queue": "exports"}}
+# Webhook deliveries are short (timeouts below) and must not wait behind an extraction.
+CELERY_TASK_ROUTES = {
+    "claims.tasks.run_export": {"queue": "exports"},
+    "claims.tasks.deliver_webhook": {"queue": "exports"},
+}
 CELERY_TASK_ALWAYS_EAGER = envbool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -337,6 +373,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "claims.tasks.sweep_notification_emails",
         "schedule": FACTCHECK_SWEEP_EVERY,
     },
+    "sweep-webhook-deliveries": {"task": "claims.tasks.sweep_webhooks", "schedule": FACTCHECK_SWEEP_EVERY},
     "due-digest": {"task": "claims.tasks.send_due_digest", "schedule": crontab(minute=0, hour=FACTCHECK_DIGEST_HOUR)},
 }
 # Beat's crontab hours are the desk's local time.
