@@ -16,7 +16,7 @@ from common import DATA, header, need, record, table
 from rank_bm25 import BM25Okapi
 
 from claims.nlp import encoder
-from claims.nlp.matching import MatchIndex, dense_document_text, dense_query_text
+from claims.nlp.matching import MatchIndex, embed_documents, embed_queries
 from claims.nlp.trec import mean_average_precision, read_qrels, read_tsv
 
 MATCHING = DATA / "claim-matching-en"
@@ -45,9 +45,9 @@ def thresholds(library, queries, qrels) -> None:
     from django.conf import settings
 
     index = MatchIndex()
-    library_vectors = vectors(library, dense_document_text, "matching-library.npz") if index.dense else None
+    library_vectors = vectors(library, embed_documents, "matching-library.npz") if index.dense else None
     index.add(((d, t, "en") for d, t in library), library_vectors)
-    query_vectors = vectors(queries, dense_query_text, "matching-queries.npz") if index.dense else None
+    query_vectors = vectors(queries, embed_queries, "matching-queries.npz") if index.dense else None
     found = index.search_many([t for _q, t in queries], "en", 1, vectors=query_vectors)
     tops = [(m[0].score, m[0].doc_id in qrels.get(q, ())) for (q, _t), m in zip(queries, found, strict=True) if m]
     rows = []
@@ -64,24 +64,22 @@ def thresholds(library, queries, qrels) -> None:
 CACHE = Path(__file__).resolve().parent.parent / "var" / "embeddings"
 
 
-def vectors(pairs, text_of, name: str) -> np.ndarray:
+def vectors(pairs, embed, name: str) -> np.ndarray:
     """The encoder's vectors of the data, cached with `make models`' (the first run embeds them)."""
-    from claims.nlp.matching import DENSE_CHARS
-
-    return encoder.embed_cached([text_of(text) for _id, text in pairs], CACHE / name, max_chars=DENSE_CHARS)
+    return embed([text for _id, text in pairs], CACHE / name)
 
 
 def our_runs(library, queries, lang: str, stage: str = "all") -> dict[str, list[str]]:
     """stage: "bm25" (first stage alone), "words" (no encoder), "dense" (cosine alone), "all"."""
     dense = stage in ("dense", "all")
     index = MatchIndex(dense=dense)
-    library_vectors = vectors(library, dense_document_text, "matching-library.npz") if dense else None
+    library_vectors = vectors(library, embed_documents, "matching-library.npz") if dense else None
     index.add(((doc_id, text, lang) for doc_id, text in library), library_vectors)
     if stage == "bm25":
         return {qid: [index.ids[i] for i in index._retrieve(text, lang, 5)[0]] for qid, text in queries}
-    query_vectors = vectors(queries, dense_query_text, "matching-queries.npz") if dense else None
+    query_vectors = vectors(queries, embed_queries, "matching-queries.npz") if dense else None
     if stage == "dense":
-        cosines = query_vectors @ index._vectors[: len(index)].T
+        cosines = query_vectors @ index._vectors.vectors.T
         return {qid: [index.ids[i] for i in np.argsort(-cosines[n])[:5]] for n, (qid, _t) in enumerate(queries)}
     found = index.search_many([text for _q, text in queries], lang, 5, vectors=query_vectors)
     return {qid: [m.doc_id for m in matches] for (qid, _t), matches in zip(queries, found, strict=True)}

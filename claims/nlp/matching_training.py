@@ -15,14 +15,13 @@ import numpy as np
 from claims.nlp import encoder
 from claims.nlp.matching import (
     CROSS_FEATURES,
-    DENSE_CHARS,
     DENSE_FEATURES,
     FEATURES,
     MatchIndex,
     Models,
     Weights,
-    dense_document_text,
-    dense_query_text,
+    embed_documents,
+    embed_queries,
     fit_weights,
 )
 from claims.nlp.trec import mean_average_precision
@@ -64,8 +63,8 @@ def train(
     models = Models(lexical=fit_weights(rows, labels, dict(meta), FEATURES))
     report: dict = {}
     if dense:
-        library_vectors = _embed(library, dense_document_text, cache_dir, "matching-library.npz")
-        query_vectors = _embed(queries, dense_query_text, cache_dir, "matching-queries.npz")
+        library_vectors = _embed(library, embed_documents, cache_dir, "matching-library.npz")
+        query_vectors = _embed(queries, embed_queries, cache_dir, "matching-queries.npz")
         index = MatchIndex(Models(Weights(), Weights(features=DENSE_FEATURES)), dense=True)
         index.add(((doc_id, text, "en") for doc_id, text in library), library_vectors)
         rows, labels, groups = _candidates(index, queries, qrels, query_vectors)
@@ -79,11 +78,8 @@ def train(
     return Trained(models, report)
 
 
-def _embed(pairs: Pairs, text_of, cache_dir: Path | None, name: str) -> np.ndarray:
-    texts = [text_of(text) for _id, text in pairs]
-    if cache_dir is None:
-        return encoder.embed(texts, max_chars=DENSE_CHARS)
-    return encoder.embed_cached(texts, cache_dir / name, max_chars=DENSE_CHARS)
+def _embed(pairs: Pairs, embed, cache_dir: Path | None, name: str) -> np.ndarray:
+    return embed([text for _id, text in pairs], None if cache_dir is None else cache_dir / name)
 
 
 def _candidates(index: MatchIndex, queries: Pairs, qrels, vectors) -> tuple[list, list, list]:
@@ -142,9 +138,9 @@ def _dev_map(models: Models, library: Pairs, dev: Pairs, dev_qrels, dense: bool,
     found = {}
     for name, use_dense in (("lexical", False), ("dense", True)) if dense else (("lexical", False),):
         index = MatchIndex(models, dense=use_dense)
-        vectors = _embed(library, dense_document_text, cache_dir, "matching-library.npz") if use_dense else None
+        vectors = _embed(library, embed_documents, cache_dir, "matching-library.npz") if use_dense else None
         index.add(((doc_id, text, "en") for doc_id, text in library), vectors)
-        query_vectors = _embed(dev, dense_query_text, cache_dir, "matching-queries.npz") if use_dense else None
+        query_vectors = _embed(dev, embed_queries, cache_dir, "matching-queries.npz") if use_dense else None
         results = index.search_many([text for _id, text in dev], "en", 5, vectors=query_vectors)
         runs = {query_id: [m.doc_id for m in matches] for (query_id, _t), matches in zip(dev, results, strict=True)}
         found[name] = round(mean_average_precision(runs, dev_qrels), 4)

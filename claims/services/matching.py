@@ -97,7 +97,7 @@ def _embeddings(documents: list[tuple[str, str, str]]):
     from claims.nlp import encoder
     from claims.nlp.matching import DENSE_CHARS, embed_documents
 
-    name = f"{encoder.NAME}/{DENSE_CHARS}"
+    name = f"{encoder.NAME}/passage/{DENSE_CHARS}"
     stores = {"c": (ClaimEmbedding, "claim_id"), "f": (FactCheckEmbedding, "fact_check_id")}
     found: dict[str, bytes] = {}
     for kind, (model, _key) in stores.items():
@@ -144,9 +144,7 @@ def article_match(*, article_id: int) -> MatchResult:
     every = list(article.claims.all())
     claims = [claim for claim in every if claim.status != ClaimStatus.DISMISSED]
     own = {f"c{claim.pk}" for claim in every}
-    texts = [claim.display_text for claim in claims]
-    vectors = index.query_vectors([f"c{claim.pk}" for claim in claims], texts)  # embedded as the index took them in
-    found = index.search_many(texts, article.language, TOP, exclude=own, vectors=vectors)
+    found = index.search_many([claim.display_text for claim in claims], article.language, TOP, exclude=own)
     wanted = {
         (claim, match.doc_id): match
         for claim, matches in zip(claims, found, strict=True)

@@ -151,7 +151,6 @@ def test_a_claim_finds_its_fact_check_in_the_other_language_first(query_lang):
 def test_without_the_encoder_the_matcher_is_lexical_as_before(index):
     lexical = matching.MatchIndex(dense=False)
     lexical.add(LIBRARY)
-    assert lexical.query_vectors(["1"], ["x"]) is None
     found = lexical.search("Selon l'Insee, le taux de chômage a reculé de 2 % l'an dernier (2023).", "fr", 3)
     assert found[0].doc_id == "1"
     assert lexical.search("Unemployment fell by 2% in 2023, according to Insee.", "en", 1)[0].doc_id == "1"
