@@ -36,6 +36,8 @@ from claims.people import display_name
 
 # Claims that went past triage are the article's verification; the others are counted.
 REPORTED = [s for s in ClaimStatus if s not in (ClaimStatus.DETECTED, ClaimStatus.DISMISSED)]
+
+
 @dataclass
 class ReportClaim:
     claim: Claim

@@ -40,3 +40,15 @@ def _is_rehash(user, update_fields) -> bool:
         and user._password is None
         and is_password_usable(user.password)
     )
+
+
+def forget_tag_choices(sender, **kwargs) -> None:
+    """post_save and post_delete of a Tag: the lists' tag filter reads the tags afresh once this commits."""
+    from django.core.cache import cache
+    from django.db import transaction
+
+    from claims.services.tags import TAGS_CACHE_KEY
+
+    # Now, for this transaction's own reads, and at commit, for a list read meanwhile from before the change.
+    cache.delete(TAGS_CACHE_KEY)
+    transaction.on_commit(lambda: cache.delete(TAGS_CACHE_KEY))

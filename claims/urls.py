@@ -1,7 +1,7 @@
 from django.urls import path, register_converter
 
 from claims.converters import IdConverter
-from claims.views import account, articles, claims, dashboard, matching, notifications, reports, triage
+from claims.views import account, articles, claims, dashboard, matching, notifications, reports, saved, tags, triage
 
 register_converter(IdConverter, "id")
 
@@ -47,5 +47,16 @@ urlpatterns = [
     path("notifications/read/", notifications.notifications_read, name="notifications-read"),
     path("notifications/<id:pk>/read/", notifications.notification_read, name="notification-read"),
     path("notifications/preferences/", notifications.notification_preferences, name="notification-preferences"),
+    path("tags/", tags.tag_list, name="tag-list"),
+    path("tags/new/", tags.tag_create, name="tag-create"),
+    path("tags/<id:pk>/", tags.tag_update, name="tag-update"),
+    path("tags/<id:pk>/delete/", tags.tag_delete, name="tag-delete"),
+    path("claims/<id:pk>/tags/", tags.claim_tags, name="claim-tags"),
+    path("articles/<id:pk>/tags/", tags.article_tags, name="article-tags"),
+    path("claims/tags/", tags.claims_bulk_tag, name="claims-bulk-tag"),
+    path("saved/", saved.saved_list, name="saved-list"),
+    path("saved/new/", saved.saved_create, name="saved-create"),
+    path("saved/<id:pk>/rename/", saved.saved_rename, name="saved-rename"),
+    path("saved/<id:pk>/delete/", saved.saved_delete, name="saved-delete"),
     path("accounts/sign-out-everywhere/", account.sign_out_everywhere, name="sign-out-everywhere"),
 ]

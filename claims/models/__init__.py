@@ -5,6 +5,7 @@ from claims.models.exports import ExportFormat, ExportJob, ExportStatus
 from claims.models.history import ClaimEvent
 from claims.models.matching import ClaimMatch, FactCheck, MatchStatus
 from claims.models.notifications import DIGEST_KINDS, EmailStatus, Notification, NotificationKind
+from claims.models.tags import ArticleTag, ClaimTag, SavedList, SavedSearch, Tag, TagColour
 from claims.models.verification import (
     Assignment,
     BlindRating,
@@ -18,6 +19,12 @@ from claims.models.verification import (
 )
 
 __all__ = [
+    "ArticleTag",
+    "ClaimTag",
+    "SavedList",
+    "SavedSearch",
+    "Tag",
+    "TagColour",
     "Article",
     "Assignment",
     "BlindRating",

@@ -84,7 +84,7 @@ def _label(choices, code) -> str:
 
 @register.filter
 def rating_label(code) -> str:
-    """"mostly_true" → "Plutôt vrai" / "Mostly true": codes never reach people."""
+    """ "mostly_true" → "Plutôt vrai" / "Mostly true": codes never reach people."""
     from claims.models import Rating
 
     return _label(Rating, code)
