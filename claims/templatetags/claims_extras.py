@@ -91,6 +91,13 @@ def rating_label(code) -> str:
 
 
 @register.filter
+def saved_list_label(code) -> str:
+    from claims.models import SavedList
+
+    return _label(SavedList, code)
+
+
+@register.filter
 def decision_label(code) -> str:
     from claims.models import ReviewDecision
 

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -86,7 +87,8 @@ def article_detail(request, pk: int):
             "segments": highlight_segments(article.body, claims),
             "can_add": workflow.is_editor(request.user),
             "add_form": ManualClaimForm(),
-            "tag_form": TagApplyForm(),
+            "tag_form": TagApplyForm() if workflow.can_tag(request.user) else None,
+            "tag_url": reverse("claims:article-tags", args=[article.pk]),
         },
     )
 
