@@ -418,16 +418,18 @@ class ExportForm(forms.Form):
     checker = QueryTextField(label=_("Checker (username)"), required=False, max_length=150)
     date_from = forms.DateField(label=_("Claims from"), required=False, widget=IsoDateInput())
     date_to = forms.DateField(label=_("to"), required=False, widget=IsoDateInput())
+    tag = TagChoiceField()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["language"].initial = page_language()  # the page's, unless chosen
+        with_tag_choices(self)
 
     def clean_language(self) -> str:
         return self.cleaned_data["language"] or page_language()
 
     def filters(self) -> dict:
-        keys = ("status", "rating", "article", "checker", "date_from", "date_to")
+        keys = ("status", "rating", "article", "checker", "date_from", "date_to", "tag")
         return {k: str(self.cleaned_data[k]) for k in keys if self.cleaned_data.get(k) not in (None, "")}
 
 

@@ -31,7 +31,7 @@ from claims.reports import export_lines, export_queryset, export_rows, export_xl
 from claims.tasks import TRANSIENT_ERRORS, run_export
 
 logger = logging.getLogger(__name__)
-FILTER_KEYS = ("status", "rating", "article", "checker", "date_from", "date_to")
+FILTER_KEYS = ("status", "rating", "article", "checker", "date_from", "date_to", "tag")
 PROGRESS_EVERY = 5000
 
 
