@@ -292,7 +292,8 @@ class BulkTriageForm(AssignForm):
     ]
     TAG_ACTIONS = ("tag", "untag")
     action = forms.ChoiceField(choices=ACTIONS)
-    tag = TagChoiceField(empty_label="—")
+    # Its own id: the list's filter beside it has a tag field too.
+    tag = TagChoiceField(empty_label="—", widget=forms.Select(attrs={"id": "id_bulk_tag"}))
     claims = forms.ModelMultipleChoiceField(queryset=None)
 
     def __init__(self, *args, claims=None, **kwargs):
