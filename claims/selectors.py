@@ -1,6 +1,7 @@
 """Reads: queues, dashboards, search. Keyword-only functions named <entity>_<query>."""
 
 import datetime as dt
+import time
 from collections import Counter
 from dataclasses import dataclass
 
@@ -187,9 +188,16 @@ def article_filtered(
 
 
 def tag_choices() -> list[tuple[str, str]]:
-    """(slug, name) of every tag, by name: read once for every list's filter until a tag changes
-    (services.tags forgets it then)."""
-    return cache.get_or_set(TAGS_CACHE_KEY, lambda: list(Tag.objects.values_list("slug", "name")), 3600)
+    """(slug, name) of every tag, by name: read once for every list's filter until a tag changes.
+
+    Kept under a generation number that a change of tag replaces (signals.forget_tag_choices, now and
+    at commit): a request that read the tags before the change and stores them late stores them under
+    the old generation, which nobody reads any more.
+    """
+    generation = cache.get_or_set(TAGS_CACHE_KEY, time.time_ns, None)
+    return cache.get_or_set(
+        f"{TAGS_CACHE_KEY}:{generation}", lambda: list(Tag.objects.values_list("slug", "name")), 3600
+    )
 
 
 def tag_list() -> QuerySet:

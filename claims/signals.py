@@ -49,6 +49,7 @@ def forget_tag_choices(sender, **kwargs) -> None:
 
     from claims.services.tags import TAGS_CACHE_KEY
 
-    # Now, for this transaction's own reads, and at commit, for a list read meanwhile from before the change.
-    cache.delete(TAGS_CACHE_KEY)
-    transaction.on_commit(lambda: cache.delete(TAGS_CACHE_KEY))
+    # A new generation now, for this transaction's own reads, and another at commit: a list read meanwhile
+    # from before the commit is stored under a generation nobody reads any more (selectors.tag_choices).
+    cache.set(TAGS_CACHE_KEY, time.time_ns(), None)
+    transaction.on_commit(lambda: cache.set(TAGS_CACHE_KEY, time.time_ns(), None))

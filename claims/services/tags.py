@@ -18,7 +18,7 @@ from claims.models import Article, ArticleTag, Claim, ClaimEvent, ClaimTag, Tag,
 from claims.models.history import EventKind
 from claims.models.tags import TAG_NAME_MAX
 
-TAGS_CACHE_KEY = "claims:tags"  # selectors.tag_choices; forgotten when a tag changes (signals.py)
+TAGS_CACHE_KEY = "claims:tags"  # selectors.tag_choices: its generation, replaced when a tag changes (signals.py)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 

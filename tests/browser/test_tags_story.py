@@ -13,8 +13,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 WIDE, PHONE = {"width": 1366, "height": 900}, {"width": 390, "height": 844}
 TEXT = {
-    "fr": {"login": "Se connecter", "saved": "Enregistrées", "name": "Budget à vérifier", "matches": "2 affirmations"},
-    "en": {"login": "Log in", "saved": "Saved", "name": "Budget to check", "matches": "2 claims match"},
+    "fr": {"login": "Se connecter", "name": "Budget à vérifier", "matches": "2 affirmations"},
+    "en": {"login": "Log in", "name": "Budget to check", "matches": "2 claims match"},
 }
 
 
