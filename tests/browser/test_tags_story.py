@@ -58,8 +58,8 @@ def test_an_editor_tags_in_bulk_and_saves_the_search_that_a_checker_finds_in_the
     page.goto(f"{live_server.url}/tags/")
     page.fill("#id_name", "Budget")
     page.select_option("#id_colour", "blue")
-    page.locator("#tag-create button[type=submit]").click()
-    page.wait_for_selector("#tag-create")
+    with page.expect_navigation():  # the form posts, then the page comes back with the tag
+        page.locator("#tag-create button[type=submit]").click()
     assert "Budget" in page.inner_text("table")
 
     # Tags two claims at once from triage.
@@ -68,20 +68,22 @@ def test_an_editor_tags_in_bulk_and_saves_the_search_that_a_checker_finds_in_the
         page.check(f"input[name=claims][value='{claim.pk}']")
     page.select_option("#id_action", "tag")
     page.select_option("#id_bulk_tag", "budget")
-    page.locator(".bulk-bar button[type=submit]").click()
-    page.wait_for_url(f"{live_server.url}/triage/")
+    with page.expect_navigation():
+        page.locator(".bulk-bar button[type=submit]").click()
     assert set(ClaimTag.objects.values_list("claim_id", flat=True)) == {claims[0].pk, claims[1].pk}
 
     # Filters the claims list by it, and saves that search for the whole desk.
     page.goto(f"{live_server.url}/claims/")
     page.select_option("#claim-filters #id_tag", "budget")
-    page.locator("#claim-filters button[type=submit]").click()
-    page.wait_for_url(lambda url: "tag=budget" in url)  # with the form's other (empty) fields
+    with page.expect_navigation():
+        page.locator("#claim-filters button[type=submit]").click()
+    assert "tag=budget" in page.url  # with the form's other (empty) fields
     assert words["matches"] in page.inner_text("#claim-count")
     page.fill(".save-search input[name=name]", words["name"])
     page.check(".save-search input[name=desk_wide]")
-    page.locator(".save-search button[type=submit]").click()
-    page.wait_for_url("**/claims/?tag=budget")
+    with page.expect_navigation():
+        page.locator(".save-search button[type=submit]").click()
+    assert page.url.endswith("/claims/?tag=budget")
     saved = SavedSearch.objects.get()
     assert (saved.desk_wide, saved.query, saved.name) == (True, "tag=budget", words["name"])
     _shot(page, f"tags-story-{language}-editor-1366")
