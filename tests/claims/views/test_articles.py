@@ -28,7 +28,7 @@ def test_the_article_list_uses_a_constant_number_of_queries(client, checker_user
     # 7 for the page, 1 for the session's epoch, 1 for the unread notifications and 1 for the saved searches
     # in the navigation, 1 for the tags offered by the filter (cached: not on the next page) (the session,
     # touched at login, is not saved again within the minute)
-    with django_assert_num_queries(11) as few:
+    with django_assert_num_queries(11):
         client.get(reverse("claims:article-list"))
     with django_assert_num_queries(10) as few:
         client.get(reverse("claims:article-list"))
