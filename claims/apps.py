@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in
-from django.db.models.signals import post_migrate, pre_save
+from django.db.models.signals import post_delete, post_migrate, post_save, pre_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -18,3 +18,5 @@ class ClaimsConfig(AppConfig):
         pre_save.connect(signals.revoke_api_tokens_on_password_change, sender=settings.AUTH_USER_MODEL)
         user_logged_in.connect(signals.remember_session_epoch)
         user_logged_in.connect(signals.two_factor_state_at_login)
+        for signal in (post_save, post_delete):  # whoever changes a tag (a page, the admin, a shell)
+            signal.connect(signals.forget_tag_choices, sender="claims.Tag")

@@ -20,6 +20,8 @@ def roles(request) -> dict:
             "submit": workflow.can_submit_articles(user),
             "webhooks": workflow.can_manage_webhooks(user),
             "two_factor": workflow.can_use_two_factor(user),
+            "tag": workflow.can_tag(user),
+            "save_for_desk": workflow.can_save_desk_searches(user),
         }
 
     return {"can": SimpleLazyObject(compute)}
@@ -35,3 +37,18 @@ def inbox(request) -> dict:
         return {"unread": selectors.notification_unread_count(user=user)}
 
     return {"inbox": SimpleLazyObject(compute)}
+
+
+def saved_searches(request) -> dict:
+    """The navigation's saved searches with their counts: one query for the searches, counts cached per list
+    and filters (claims/selectors.saved_search_entries); only on pages that show them."""
+    user = request.user if hasattr(request, "user") else None
+
+    def compute() -> list:
+        if user is None or not workflow.is_desk_member(user):
+            return []
+        from claims.saved_lists import saved_search_entries
+
+        return saved_search_entries(user=user)
+
+    return {"saved_searches": SimpleLazyObject(compute)}

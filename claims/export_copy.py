@@ -7,9 +7,9 @@ columns, their sources and their labels EXPORT_COLUMN_DEFS, the checkers' names 
 three layers:
 
 - `claim`: the queryset's claims with the fields of reports.FETCHED;
-- `value`: one column per export column, as export_rows gives it: joined to the current verdicts and the
-  evidence counts, the checkers looked up in a JSON object of the few there are, codes labelled in the
-  export's language from a JSON object of the column's {code: label}, lists of codes from one of
+- `value`: one column per export column, as export_rows gives it: joined to the current verdicts, the
+  evidence counts and the tags' names, the checkers looked up in a JSON object of the few there are, codes
+  labelled in the export's language from a JSON object of the column's {code: label}, lists of codes from one of
   {list: labels} for the lists the claims have, made by the column's own `transform`;
 - the cells: each value written as csv_lines writes a Python value of its type. Text a spreadsheet would
   run as a formula (tabular.FORMULA_START) gets a quote before it, and "" becomes NULL (COPY quotes an
@@ -32,7 +32,7 @@ from django.utils import translation
 
 from claims.exporters.pgcopy import copy_csv
 from claims.exporters.tabular import FORMULA_START
-from claims.models import ClaimStatus, ClaimType, Evidence, EvidenceStance, Verdict
+from claims.models import ClaimStatus, ClaimTag, ClaimType, Evidence, EvidenceStance, Verdict
 from claims.models.articles import DatePrecision
 from claims.reports import EXPORT_COLUMN_DEFS, FETCHED, ExportColumn, person
 
@@ -60,6 +60,7 @@ SELECT {", ".join(cells)} FROM (
   LEFT JOIN ({_sql(Verdict.objects.current().filter(claim__in=ids).values("claim_id", "rating", "summary"))})
     AS verdict ON verdict.claim_id = claim.{_field("id")}
   LEFT JOIN ({_sql(_evidence_counts(ids))}) AS evidence ON evidence.claim_id = claim.{_field("id")}
+  LEFT JOIN ({_tag_names(ids)}) AS tags ON tags.claim_id = claim.{_field("id")}
   ORDER BY {_order(claims)}
 ) AS value
 ) TO STDOUT WITH (FORMAT csv, HEADER true)"""  # noqa: S608
@@ -79,12 +80,21 @@ def _sources(claims: QuerySet) -> dict[str, str]:
             f"claim.{_field('article__published_on')}", f"claim.{_field('article__published_precision')}"
         ),
         "approved": f"claim.{_field('status')} = {_literal(ClaimStatus.APPROVED.value)}",
+        "tags": "coalesce(tags.names, '[]'::jsonb)",
     }
 
 
 def _evidence_counts(ids: QuerySet) -> QuerySet:
     counts = {stance.value: Count("pk", filter=Q(stance=stance)) for stance in EvidenceStance}
     return Evidence.objects.filter(claim__in=ids).values("claim_id").annotate(**counts).order_by()
+
+
+def _tag_names(ids: QuerySet) -> str:
+    """Each claim's tag names as a JSON list sorted by code point, as reports._tags_by_claim sorts them
+    (COLLATE "C" compares UTF-8 bytes, whose order is the code points')."""
+    links = ClaimTag.objects.filter(claim__in=ids).values("claim_id", tag_name=F("tag__name"))
+    names = 'jsonb_agg(link.tag_name ORDER BY link.tag_name COLLATE "C") AS names'
+    return f"SELECT link.claim_id, {names} FROM ({_sql(links)}) AS link GROUP BY link.claim_id"  # noqa: S608
 
 
 def _people(claims: QuerySet) -> str:
@@ -129,6 +139,7 @@ _KINDS = {
     "created_at": "time",
     "updated_at": "time",
     "approved": "bool",
+    "tags": "json",
 }
 
 

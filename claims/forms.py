@@ -16,10 +16,13 @@ from claims.models import (
     ExtractionStatus,
     Rating,
     ReviewDecision,
+    SavedList,
+    TagColour,
     UserPreferences,
     WebhookEndpoint,
 )
 from claims.models.webhooks import SUBSCRIBABLE_EVENTS
+from claims.models.tags import SAVED_NAME_MAX, SAVED_QUERY_MAX, TAG_NAME_MAX
 from claims.people import display_name
 from claims.services.ingestion import ARTICLE_SUFFIXES, BULK_SUFFIXES, max_bytes, max_text_bytes
 from claims.services.webhooks import webhook_url_allowed
@@ -87,6 +90,44 @@ class ArticleSubmitForm(forms.Form):
         return data
 
 
+ALL = _("All")
+
+
+class TagChoiceField(forms.ChoiceField):
+    """A tag by its slug, among the desk's tags (read from the cache: no query per list page)."""
+
+    def __init__(self, *, empty_label=ALL, **kwargs):
+        kwargs.setdefault("label", _("Tag"))
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+        self.empty_label = empty_label
+
+    def refresh(self) -> None:
+        from claims.selectors import tag_choices
+
+        self.choices = [("", self.empty_label), *tag_choices()]
+
+
+def with_tag_choices(form: forms.Form) -> forms.Form:
+    for field in form.fields.values():
+        if isinstance(field, TagChoiceField):
+            field.refresh()
+    return form
+
+
+class TagFilterForm(forms.Form):
+    """The tag filter alone, for lists with no other filters (my queue, search)."""
+
+    tag = TagChoiceField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        with_tag_choices(self)
+
+    def slug(self) -> str:
+        return self.cleaned_data.get("tag", "") if self.is_bound and self.is_valid() else ""
+
+
 class ArticleFilterForm(forms.Form):
     q = QueryTextField(label=_("Search"), required=False)
     status = forms.ChoiceField(label=_("Extraction"), required=False)
@@ -96,11 +137,23 @@ class ArticleFilterForm(forms.Form):
     outlet = forms.ChoiceField(label=_("Outlet"), required=False)
     date_from = forms.DateField(label=_("Published from"), required=False, widget=IsoDateInput())
     date_to = forms.DateField(label=_("to"), required=False, widget=IsoDateInput())
+    tag = TagChoiceField()
 
     def __init__(self, *args, outlets=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [("", _("All")), *ExtractionStatus.choices]
         self.fields["outlet"].choices = [("", _("All")), *((o, o) for o in outlets)]
+        with_tag_choices(self)
+
+    def filters(self) -> dict:
+        """The valid, non-empty filters, as `selectors.article_filtered` takes them."""
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        found = {("query" if k == "q" else k): v for k, v in data.items() if v not in (None, "")}
+        return found
+
+    def querystring(self) -> str:
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        return urlencode({k: v for k, v in data.items() if v not in (None, "")})
 
 
 # NUL and the other control characters: nothing a person types in a filter, and PostgreSQL refuses NUL.
@@ -140,6 +193,7 @@ class ClaimFilterForm(forms.Form):
     date_on = forms.ChoiceField(label=_("Dates apply to"), required=False, choices=DateOn.choices)
     date_from = forms.DateField(label=_("from"), required=False, widget=IsoDateInput())
     date_to = forms.DateField(label=_("to"), required=False, widget=IsoDateInput())
+    tag = TagChoiceField()
     sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=SORTS)
     per_page = forms.TypedChoiceField(label=_("Per page"), required=False, choices=PER_PAGE, coerce=int)
 
@@ -155,6 +209,7 @@ class ClaimFilterForm(forms.Form):
             self.fields["status"].choices = [("", _("All")), *ClaimStatus.choices]
         else:  # triage: detected claims only
             del self.fields["status"]
+        with_tag_choices(self)
 
     def valid_data(self) -> dict:
         """The fields whose values are valid: an invalid one is left out, with its error shown."""
@@ -231,13 +286,69 @@ class AssignForm(forms.Form):
 
 
 class BulkTriageForm(AssignForm):
-    ACTIONS = [("keep", _("Keep")), ("dismiss", _("Dismiss")), ("assign", _("Keep and assign"))]
+    ACTIONS = [
+        ("keep", _("Keep")),
+        ("dismiss", _("Dismiss")),
+        ("assign", _("Keep and assign")),
+        ("tag", _("Add the tag")),
+        ("untag", _("Remove the tag")),
+    ]
+    TAG_ACTIONS = ("tag", "untag")
     action = forms.ChoiceField(choices=ACTIONS)
+    # Its own id: the list's filter beside it has a tag field too.
+    tag = TagChoiceField(empty_label="—", widget=forms.Select(attrs={"id": "id_bulk_tag"}))
     claims = forms.ModelMultipleChoiceField(queryset=None)
 
     def __init__(self, *args, claims=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["claims"].queryset = claims
+        with_tag_choices(self)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("action") in self.TAG_ACTIONS and not data.get("tag"):
+            self.add_error("tag", _("Choose the tag."))
+        return data
+
+
+class BulkTagForm(forms.Form):
+    """Tag or untag the claims selected in a list (the claims list; triage has it in BulkTriageForm)."""
+
+    action = forms.ChoiceField(choices=BulkTriageForm.ACTIONS[3:])
+    tag = TagChoiceField(required=True, empty_label="—")
+    claims = forms.ModelMultipleChoiceField(queryset=None)
+
+    def __init__(self, *args, claims=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["claims"].queryset = claims
+        with_tag_choices(self)
+
+
+class TagForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=TAG_NAME_MAX)
+    colour = forms.ChoiceField(label=_("Colour"), choices=TagColour.choices, initial=TagColour.GREY)
+
+
+class TagApplyForm(forms.Form):
+    """Put a tag on (or take it off) one claim or article."""
+
+    action = forms.ChoiceField(choices=[("add", _("Add")), ("remove", _("Remove"))])
+    tag = TagChoiceField(label=_("Tag"), required=True, empty_label="—")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        with_tag_choices(self)
+
+
+class SavedSearchForm(forms.Form):
+    name = forms.CharField(label=_("Save these filters as"), max_length=SAVED_NAME_MAX)
+    desk_wide = forms.BooleanField(label=_("For the whole desk"), required=False)
+    list_name = forms.ChoiceField(choices=SavedList.choices, widget=forms.HiddenInput)
+    query = forms.CharField(required=False, max_length=SAVED_QUERY_MAX, widget=forms.HiddenInput)
+
+
+class SavedSearchRenameForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=SAVED_NAME_MAX)
 
 
 class EvidenceForm(forms.Form):
@@ -311,16 +422,18 @@ class ExportForm(forms.Form):
     checker = QueryTextField(label=_("Checker (username)"), required=False, max_length=150)
     date_from = forms.DateField(label=_("Claims from"), required=False, widget=IsoDateInput())
     date_to = forms.DateField(label=_("to"), required=False, widget=IsoDateInput())
+    tag = TagChoiceField()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["language"].initial = page_language()  # the page's, unless chosen
+        with_tag_choices(self)
 
     def clean_language(self) -> str:
         return self.cleaned_data["language"] or page_language()
 
     def filters(self) -> dict:
-        keys = ("status", "rating", "article", "checker", "date_from", "date_to")
+        keys = ("status", "rating", "article", "checker", "date_from", "date_to", "tag")
         return {k: str(self.cleaned_data[k]) for k in keys if self.cleaned_data.get(k) not in (None, "")}
 
 

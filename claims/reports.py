@@ -22,6 +22,7 @@ from claims.models import (
     Article,
     Claim,
     ClaimStatus,
+    ClaimTag,
     ClaimType,
     Evidence,
     EvidenceStance,
@@ -36,6 +37,8 @@ from claims.people import display_name
 
 # Claims that went past triage are the article's verification; the others are counted.
 REPORTED = [s for s in ClaimStatus if s not in (ClaimStatus.DETECTED, ClaimStatus.DISMISSED)]
+
+
 @dataclass
 class ReportClaim:
     claim: Claim
@@ -221,6 +224,8 @@ EXPORT_COLUMN_DEFS = (
     ExportColumn("evidence_supports", _evidence_heading(EvidenceStance.SUPPORTS), "supports", width=10),
     ExportColumn("evidence_refutes", _evidence_heading(EvidenceStance.REFUTES), "refutes", width=10),
     ExportColumn("evidence_context", _evidence_heading(EvidenceStance.CONTEXT), "context", width=10),
+    # The claim's tags by name (a JSON list, sorted by code point: the same in the COPY).
+    ExportColumn("tags", _("Tags"), "tags", width=24),
 )
 EXPORT_COLUMNS = [column.key for column in EXPORT_COLUMN_DEFS]
 EXPORT_CHUNK = 2000
@@ -257,13 +262,14 @@ LOOKED_UP = (
     "assignee_name",
     "published",
     "approved",
+    "tags",
 )
 _AT = {name: place for place, name in enumerate(FETCHED + LOOKED_UP)}  # a record's fields
 
 
 def export_queryset(filters: dict) -> QuerySet:
     """Claims matching an export's filters as the job stores them ("checker": the assignee's username), by id."""
-    keys = {"status", "rating", "article", "checker", "date_from", "date_to"}
+    keys = {"status", "rating", "article", "checker", "date_from", "date_to", "tag"}
     given = {("assignee" if k == "checker" else k): v for k, v in filters.items() if k in keys}
     return Claim.objects.filtered(**given).order_by("id")
 
@@ -348,15 +354,16 @@ def _rows(claims: QuerySet, pick: itemgetter, transforms: list) -> Iterator[list
         ids = [row[0] for row in chunk]
         verdicts = Verdict.objects.current_values_by_claim(ids, "rating", "summary")
         evidence = _evidence_by_claim(ids)
+        tags = _tags_by_claim(ids)
         _add_people(people, {row[_AT["assignee_id"]] for row in chunk})
         for row in chunk:
-            cells = list(pick(_record(row, verdicts, evidence, people)))  # one C call for every column
+            cells = list(pick(_record(row, verdicts, evidence, people, tags)))  # one C call for every column
             for place, transform in transforms:
                 cells[place] = transform(cells[place])
             yield cells
 
 
-def _record(row: tuple, verdicts: dict, evidence: dict, people: dict) -> tuple:
+def _record(row: tuple, verdicts: dict, evidence: dict, people: dict, tags: dict) -> tuple:
     """The claim's row followed by the values of LOOKED_UP, in its order (a tuple: a dict per row
     would cost a tenth of the export)."""
     return (
@@ -367,6 +374,7 @@ def _record(row: tuple, verdicts: dict, evidence: dict, people: dict) -> tuple:
         + (
             published_display(row[_AT["article__published_on"]], row[_AT["article__published_precision"]]),
             row[_AT["status"]] == ClaimStatus.APPROVED,
+            tags.get(row[0], []),
         )
     )
 
@@ -391,6 +399,18 @@ def _evidence_by_claim(claim_ids: list[int]) -> dict[int, tuple[int, int, int]]:
         if claim_id in wanted and stance in _STANCES:
             counts.setdefault(claim_id, [0, 0, 0])[_STANCES[stance]] = n
     return {claim_id: tuple(n) for claim_id, n in counts.items()}
+
+
+def _tags_by_claim(claim_ids: list[int]) -> dict[int, list[str]]:
+    """{claim id: its tags' names, sorted}, in one query over the chunk's range of ids (as _evidence_by_claim)."""
+    wanted, names = set(claim_ids), {}
+    rows = ClaimTag.objects.filter(claim_id__gte=claim_ids[0], claim_id__lte=claim_ids[-1]).values_list(
+        "claim_id", "tag__name"
+    )
+    for claim_id, name in rows:
+        if claim_id in wanted:
+            names.setdefault(claim_id, []).append(name)
+    return {claim_id: sorted(found) for claim_id, found in names.items()}
 
 
 def _add_people(people: dict, ids: set) -> None:

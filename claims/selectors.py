@@ -1,6 +1,7 @@
 """Reads: queues, dashboards, search. Keyword-only functions named <entity>_<query>."""
 
 import datetime as dt
+import time
 from collections import Counter
 from dataclasses import dataclass
 
@@ -23,8 +24,10 @@ from claims.models import (
     ClaimStatus,
     MatchStatus,
     Notification,
+    Tag,
     Verdict,
 )
+from claims.services.tags import TAGS_CACHE_KEY
 
 
 def claim_list(**filters) -> QuerySet:
@@ -124,9 +127,9 @@ def open_matches_prefetch() -> Prefetch:
     return Prefetch("matches", queryset=open_matches(), to_attr="open_matches")
 
 
-def claim_queue_for_user(*, user) -> QuerySet:
+def claim_queue_for_user(*, user, tag: str = "") -> QuerySet:
     """My queue: claims assigned to me still open, overdue and soonest due first."""
-    return claim_list().filter(assignee=user, status__in=OPEN_STATUSES).order_by("due_date", "-updated_at")
+    return claim_list(tag=tag).filter(assignee=user, status__in=OPEN_STATUSES).order_by("due_date", "-updated_at")
 
 
 def claim_list_for_review(*, user) -> QuerySet:
@@ -148,12 +151,25 @@ def notification_unread_count(*, user) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
 
 
-def article_list(
-    *, query: str = "", status: str = "", language: str = "", outlet: str = "", date_from=None, date_to=None
+def article_list(**filters) -> QuerySet:
+    """The articles list: `article_filtered`, each with its count of claims not dismissed, newest first."""
+    articles = article_filtered(**filters).select_related("submitted_by")
+    articles = articles.annotate(claim_count=Count("claims", filter=~Q(claims__status=ClaimStatus.DISMISSED)))
+    return articles.order_by("-created_at", "-id")
+
+
+def article_filtered(
+    *,
+    query: str = "",
+    status: str = "",
+    language: str = "",
+    outlet: str = "",
+    date_from=None,
+    date_to=None,
+    tag: str = "",
 ) -> QuerySet:
-    articles = Article.objects.select_related("submitted_by").annotate(
-        claim_count=Count("claims", filter=~Q(claims__status=ClaimStatus.DISMISSED))
-    )
+    """The one definition of the article filters (the list, its saved searches, the API); `tag` is a slug."""
+    articles = Article.objects.all()
     if query:
         articles = articles.filter(Q(title__icontains=query) | Q(outlet__icontains=query) | Q(author__icontains=query))
     if status:
@@ -166,7 +182,29 @@ def article_list(
         articles = articles.filter(published_on__gte=date_from)
     if date_to:
         articles = articles.filter(published_on__lte=date_to)
-    return articles.order_by("-created_at", "-id")
+    if tag:
+        articles = articles.filter(tags__slug=tag)
+    return articles
+
+
+def tag_choices() -> list[tuple[str, str]]:
+    """(slug, name) of every tag, by name: read once for every list's filter until a tag changes.
+
+    Kept under a generation number that a change of tag replaces (signals.forget_tag_choices, now and
+    at commit): a request that read the tags before the change and stores them late stores them under
+    the old generation, which nobody reads any more.
+    """
+    generation = cache.get_or_set(TAGS_CACHE_KEY, time.time_ns, None)
+    return cache.get_or_set(
+        f"{TAGS_CACHE_KEY}:{generation}", lambda: list(Tag.objects.values_list("slug", "name")), 3600
+    )
+
+
+def tag_list() -> QuerySet:
+    """The tags page: every tag with its numbers of claims and articles."""
+    return Tag.objects.annotate(
+        claim_count=Count("claims", distinct=True), article_count=Count("articles", distinct=True)
+    ).select_related("created_by")
 
 
 def outlet_choices() -> list[str]:
@@ -182,9 +220,9 @@ def outlet_suggestions() -> list[str]:
     return cache.get_or_set(OUTLETS_CACHE_KEY, outlet_choices, settings.FACTCHECK_DASHBOARD_CACHE_SECONDS)
 
 
-def claims_search(*, query: str) -> QuerySet:
+def claims_search(*, query: str, tag: str = "") -> QuerySet:
     """Full-text search over claims: French stemming on PostgreSQL (GIN-indexed), words elsewhere."""
-    claims = Claim.objects.select_related("article", "assignee")
+    claims = Claim.objects.select_related("article", "assignee").filtered(tag=tag)
     if connection.vendor == "postgresql":
         search = SearchQuery(query, config="french", search_type="websearch")
         return (
@@ -196,8 +234,8 @@ def claims_search(*, query: str) -> QuerySet:
     return claims.filter(_all_words(query, "text", "wording")).order_by("-id")
 
 
-def articles_search(*, query: str) -> QuerySet:
-    articles = Article.objects.all()
+def articles_search(*, query: str, tag: str = "") -> QuerySet:
+    articles = article_filtered(tag=tag)
     if connection.vendor == "postgresql":
         search = SearchQuery(query, config="french", search_type="websearch")
         vector = SearchVector("title", "body", config="french")

@@ -49,3 +49,16 @@ def two_factor_state_at_login(sender, request, user, **kwargs) -> None:
     if request is not None and hasattr(request, "session"):
         passed = getattr(request, "_two_factor_passed", False)
         request.session[two_factor.STATE_KEY] = two_factor.state_at_login(user, passed=passed)
+
+
+def forget_tag_choices(sender, **kwargs) -> None:
+    """post_save and post_delete of a Tag: the lists' tag filter reads the tags afresh once this commits."""
+    from django.core.cache import cache
+    from django.db import transaction
+
+    from claims.services.tags import TAGS_CACHE_KEY
+
+    # A new generation now, for this transaction's own reads, and another at commit: a list read meanwhile
+    # from before the commit is stored under a generation nobody reads any more (selectors.tag_choices).
+    cache.set(TAGS_CACHE_KEY, time.time_ns(), None)
+    transaction.on_commit(lambda: cache.set(TAGS_CACHE_KEY, time.time_ns(), None))

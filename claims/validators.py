@@ -67,9 +67,9 @@ def validate_http_url(value: str) -> None:
 def text_problem(value: str, *, field: str) -> str:
     """Why `value` cannot be stored as the text of `field` ("" when it can)."""
     if _CONTROL.search(value):
-        return _(
-            "“%(field)s” contains control characters, as binary files do. Send it as plain text."
-        ) % {"field": field}
+        return _("“%(field)s” contains control characters, as binary files do. Send it as plain text.") % {
+            "field": field
+        }
     surrogate = _SURROGATE.search(value)
     if surrogate:
         return _(

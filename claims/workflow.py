@@ -385,3 +385,23 @@ def check_can_view(*, claim: Claim, user) -> None:
 def check_can_comment(*, claim: Claim, user) -> None:
     if not (is_editor(user) or is_assignee(user, claim)):
         raise NotAllowed(_("Only editors and the assigned checker can comment on this claim."))
+
+
+def can_tag(user) -> bool:
+    """Create, rename and delete the desk's tags, and put them on claims and articles (also in bulk).
+    Everyone on the desk sees them."""
+    return has_role(user, "triage_claim")
+
+
+def can_save_desk_searches(user) -> bool:
+    """Save a list's filters for the whole desk, and rename or delete the desk's saved searches."""
+    return has_role(user, "triage_claim")
+
+
+def check_can_change_saved_search(*, saved, user) -> None:
+    """One's own saved searches; the desk's ones for editors."""
+    if saved.desk_wide:
+        if not can_save_desk_searches(user):
+            raise NotAllowed(_("Only editors can change the desk's saved searches."))
+    elif saved.owner_id != user.pk:
+        raise NotAllowed(_("This saved search is someone else's."))

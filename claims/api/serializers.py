@@ -20,6 +20,7 @@ from claims.models import (
     FactCheck,
     Rating,
     ReviewDecision,
+    Tag,
     Verdict,
 )
 from claims.validators import query_text, validate_http_url
@@ -54,8 +55,16 @@ class ReasonSerializer(serializers.Serializer):
     text = serializers.CharField(help_text="the reason in the request's language")
 
 
+class TagSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Tag
+        fields = ["slug", "name", "colour"]
+        read_only_fields = fields
+
+
 class ClaimSerializer(serializers.ModelSerializer):
     assignee = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    tags = TagSerializer(many=True, read_only=True)
     entities = EntitySerializer(many=True, read_only=True)
     reasons = serializers.SerializerMethodField()
     types = serializers.ListField(child=serializers.CharField(), read_only=True)
@@ -80,6 +89,7 @@ class ClaimSerializer(serializers.ModelSerializer):
             "assignee",
             "due_date",
             "scorer_version",
+            "tags",
             "created_at",
             "updated_at",
         ]
@@ -143,9 +153,11 @@ class EvidenceSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "added_by", "created_at"]
 
 
-class ArticleSerializer(serializers.ModelSerializer):
+class ArticleSummarySerializer(serializers.ModelSerializer):
+    """An article in the list: without its claims (GET /api/articles/<id>/ has them)."""
+
     published = serializers.CharField(source="published_display", read_only=True)
-    claims = ClaimSerializer(many=True, read_only=True)
+    tags = TagSerializer(many=True, read_only=True)
 
     class Meta:
         model = Article
@@ -161,9 +173,17 @@ class ArticleSerializer(serializers.ModelSerializer):
             "extraction_error",
             "progress_done",
             "progress_total",
+            "tags",
             "created_at",
-            "claims",
         ]
+        read_only_fields = fields
+
+
+class ArticleSerializer(ArticleSummarySerializer):
+    claims = ClaimSerializer(many=True, read_only=True)
+
+    class Meta(ArticleSummarySerializer.Meta):
+        fields = [*ArticleSummarySerializer.Meta.fields, "claims"]
         read_only_fields = fields
 
 
@@ -185,10 +205,34 @@ class ArticleCreatedSerializer(serializers.Serializer):
     created = serializers.BooleanField()
 
 
+class TagSlugField(serializers.SlugField):
+    """A tag's slug, as in the pages' `?tag=`: an unknown one is a 400 that says so, not an empty list."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("max_length", 60)
+        kwargs.setdefault("help_text", "a tag's slug (GET /api/claims/ shows each claim's tags)")
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        from claims.selectors import tag_choices
+
+        slug = super().to_internal_value(data)
+        if slug not in dict(tag_choices()):
+            raise serializers.ValidationError(f"No tag “{slug}”.")
+        return slug
+
+
 class ClaimFilterSerializer(serializers.Serializer):
     article = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
     status = serializers.ChoiceField(choices=ClaimStatus.choices, required=False)
     assignee = QueryTextField(required=False, max_length=150)
+    tag = TagSlugField()
+
+
+class ArticleFilterSerializer(serializers.Serializer):
+    tag = TagSlugField()
+    language = serializers.ChoiceField(choices=["fr", "en"], required=False)
 
 
 class TriageSerializer(serializers.Serializer):
@@ -270,6 +314,7 @@ class ExportCreateSerializer(serializers.Serializer):
     checker = QueryTextField(required=False, max_length=150)
     date_from = serializers.DateField(required=False)
     date_to = serializers.DateField(required=False)
+    tag = TagSlugField()
 
 
 class FactCheckSerializer(serializers.ModelSerializer):

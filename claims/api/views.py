@@ -93,13 +93,35 @@ class ClaimCursor(CursorPagination):
     max_page_size = 500
 
 
-class ArticleViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class ArticleCursor(CursorPagination):
+    ordering = "-id"
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+class ArticleViewSet(
+    mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     lookup_value_regex = IdConverter.regex
     permission_classes = [permissions.IsAuthenticated, IsDeskMember]
     serializer_class = s.ArticleSerializer
+    pagination_class = ArticleCursor
 
     def get_queryset(self):
-        return Article.objects.prefetch_related("claims__assignee")
+        if self.action != "list":
+            return Article.objects.prefetch_related("claims__assignee", "claims__tags", "tags")
+        filters = s.ArticleFilterSerializer(data=self.request.query_params)
+        filters.is_valid(raise_exception=True)
+        return selectors.article_filtered(**filters.validated_data).prefetch_related("tags")
+
+    def get_serializer_class(self):
+        return s.ArticleSummarySerializer if self.action == "list" else s.ArticleSerializer
+
+    @extend_schema(parameters=[s.ArticleFilterSerializer])
+    def list(self, request, *args, **kwargs):
+        """Articles, newest first (without their claims), narrowed by `tag` (a slug) and `language`."""
+        return super().list(request, *args, **kwargs)
 
     @extend_schema(request=s.ArticleCreateSerializer, responses={201: s.ArticleCreatedSerializer})
     def create(self, request):
@@ -153,7 +175,7 @@ class ClaimViewSet(viewsets.ReadOnlyModelViewSet):
     pagination_class = ClaimCursor
 
     def get_queryset(self):
-        claims = Claim.objects.select_related("assignee")
+        claims = Claim.objects.select_related("assignee").prefetch_related("tags")
         if self.action != "list":
             return claims
         filters = s.ClaimFilterSerializer(data=self.request.query_params)

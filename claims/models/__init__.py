@@ -5,6 +5,7 @@ from claims.models.exports import ExportFormat, ExportJob, ExportStatus
 from claims.models.history import ClaimEvent
 from claims.models.matching import ClaimEmbedding, ClaimMatch, FactCheck, FactCheckEmbedding, MatchStatus
 from claims.models.notifications import DIGEST_KINDS, EmailStatus, Notification, NotificationKind
+from claims.models.tags import ArticleTag, ClaimTag, SavedList, SavedSearch, Tag, TagColour
 from claims.models.verification import (
     Assignment,
     BlindRating,
@@ -26,6 +27,12 @@ from claims.models.webhooks import (
 __all__ = [
     "ClaimEmbedding",
     "FactCheckEmbedding",
+    "ArticleTag",
+    "ClaimTag",
+    "SavedList",
+    "SavedSearch",
+    "Tag",
+    "TagColour",
     "Article",
     "Assignment",
     "BlindRating",

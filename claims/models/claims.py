@@ -56,6 +56,8 @@ _LOOKUPS = {
     "score_max": "score__lte",
     "claimant": "claimant__icontains",
     "assignee": "assignee__username",
+    # One tag per filter: the join never repeats a claim (one link per claim and tag).
+    "tag": "tags__slug",
 }
 
 
@@ -73,9 +75,9 @@ class ClaimQuerySet(models.QuerySet):
         """The one definition of claim filters: the claims and triage lists, the claim page's previous and
         next, exports and the API all narrow claims here. Empty values (None, "") do not filter.
 
-        Keys: those of `_LOOKUPS` (article is an id, assignee a username), claim_type (a ClaimType code),
-        rating (of the current verdict), date_from and date_to (inclusive) on `date_on`: the day the claim
-        was found (created) or the article's publication date (published).
+        Keys: those of `_LOOKUPS` (article is an id, assignee a username, tag a tag's slug), claim_type (a
+        ClaimType code), rating (of the current verdict), date_from and date_to (inclusive) on `date_on`: the
+        day the claim was found (created) or the article's publication date (published).
         """
         unknown = set(lookups) - set(_LOOKUPS)
         if unknown:

@@ -18,6 +18,7 @@ class EventKind(models.TextChoices):
     COMMENT = "comment", _("Comment")
     LINKED = "linked", _("Linked to an earlier check")
     UNLINKED = "unlinked", _("Link removed")
+    TAGS = "tags", _("Tags changed")
 
 
 class AppendOnlyError(Exception):

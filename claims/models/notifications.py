@@ -58,9 +58,7 @@ class Notification(TimeStampedModel):
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
     # The day of the digest that listed it: one row per person, claim, kind and day.
     digest_date = models.DateField(null=True, blank=True)
-    email_status = models.CharField(
-        _("email"), max_length=8, choices=EmailStatus, default=EmailStatus.PENDING
-    )
+    email_status = models.CharField(_("email"), max_length=8, choices=EmailStatus, default=EmailStatus.PENDING)
     email_token = models.CharField(max_length=32, blank=True, editable=False)
     emailed_at = models.DateTimeField(_("emailed at"), null=True, blank=True)
     email_error = models.TextField(blank=True)
@@ -116,6 +114,7 @@ class Notification(TimeStampedModel):
         if self.kind == NotificationKind.MENTIONED:
             return gettext("The comment:")
         return gettext("Note:")
+
 
 # Which of a person's preferences (UserPreferences fields) lets each kind reach them by email.
 EMAIL_PREFERENCE = {

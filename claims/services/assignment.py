@@ -63,4 +63,3 @@ def claims_assign_least_loaded(*, claims: list[Claim], actor, due_date=None, not
                 raise workflow.WorkflowError(_("There is no active checker to assign to."))
             assignments.append(claim_assign(claim=claim, actor=actor, assignee=checker, due_date=due_date, note=note))
     return assignments
-

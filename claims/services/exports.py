@@ -31,7 +31,7 @@ from claims.reports import export_lines, export_queryset, export_rows, export_xl
 from claims.tasks import TRANSIENT_ERRORS, run_export
 
 logger = logging.getLogger(__name__)
-FILTER_KEYS = ("status", "rating", "article", "checker", "date_from", "date_to")
+FILTER_KEYS = ("status", "rating", "article", "checker", "date_from", "date_to", "tag")
 PROGRESS_EVERY = 5000
 
 
@@ -45,9 +45,7 @@ def running_limit() -> int:
     return settings.CELERY_TASK_TIME_LIMIT + 60
 
 
-def export_request(
-    *, user, format: str, filters: dict, language: str | None = None, bom: bool = False
-) -> ExportJob:
+def export_request(*, user, format: str, filters: dict, language: str | None = None, bom: bool = False) -> ExportJob:
     """`language`: of the spreadsheet's headings and of the labels (default: the desk's)."""
     if not workflow.can_export(user):
         raise workflow.NotAllowed(_("Only editors can export."))

@@ -316,9 +316,7 @@ def _csv_records(text: str):
     reader = csv.DictReader(io.StringIO(text))
     try:
         if not reader.fieldnames or not ({"body", "text"} & set(reader.fieldnames)):
-            raise IngestionError(
-                _("The CSV file needs a header row with a “body” (or “text”) column."), field="file"
-            )
+            raise IngestionError(_("The CSV file needs a header row with a “body” (or “text”) column."), field="file")
         for row in reader:
             yield reader.line_num, _record(row)
     except csv.Error as error:

@@ -84,10 +84,17 @@ def _label(choices, code) -> str:
 
 @register.filter
 def rating_label(code) -> str:
-    """"mostly_true" → "Plutôt vrai" / "Mostly true": codes never reach people."""
+    """ "mostly_true" → "Plutôt vrai" / "Mostly true": codes never reach people."""
     from claims.models import Rating
 
     return _label(Rating, code)
+
+
+@register.filter
+def saved_list_label(code) -> str:
+    from claims.models import SavedList
+
+    return _label(SavedList, code)
 
 
 @register.filter

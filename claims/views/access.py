@@ -4,10 +4,11 @@ from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
 from claims import workflow
-from claims.models import Article, Claim, Notification
+from claims.models import Article, Claim, Notification, SavedSearch, Tag
 
 
 def desk_required(view):
@@ -65,3 +66,16 @@ def get_webhook_for_user(request, pk: int):
 
     require(request, workflow.can_manage_webhooks)
     return get_object_or_404(WebhookEndpoint, pk=pk)
+
+
+def get_tag_for_user(request, pk: int) -> Tag:
+    if not workflow.is_desk_member(request.user):
+        raise PermissionDenied("No desk role")
+    return get_object_or_404(Tag, pk=pk)
+
+
+def get_saved_search_for_user(request, pk: int) -> SavedSearch:
+    """One's own saved searches and the desk's: anyone else's is 404, as if it did not exist."""
+    if not workflow.is_desk_member(request.user):
+        raise PermissionDenied("No desk role")
+    return get_object_or_404(SavedSearch, Q(owner=request.user) | Q(desk_wide=True), pk=pk)

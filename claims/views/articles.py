@@ -1,11 +1,12 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from claims import selectors, workflow
-from claims.forms import ArticleFilterForm, ArticleSubmitForm, ManualClaimForm
+from claims.forms import ArticleFilterForm, ArticleSubmitForm, ManualClaimForm, SavedSearchForm, TagApplyForm
 from claims.models import ExtractionStatus
 from claims.services.ingestion import (
     BULK_SUFFIXES,
@@ -23,23 +24,23 @@ PAGE_SIZE = 25
 @desk_required
 def article_list(request):
     form = ArticleFilterForm(request.GET or None, outlets=selectors.outlet_choices())
-    filters = form.cleaned_data if form.is_valid() else {}
-    articles = selectors.article_list(
-        query=filters.get("q", ""),
-        status=filters.get("status", ""),
-        language=filters.get("language", ""),
-        outlet=filters.get("outlet", ""),
-        date_from=filters.get("date_from"),
-        date_to=filters.get("date_to"),
-    )
+    filters = form.filters()
+    articles = selectors.article_list(**filters)
     page = Paginator(articles, PAGE_SIZE).get_page(request.GET.get("page"))
     querystring = request.GET.copy()
     querystring.pop("page", None)
-    desk_empty = page.paginator.count == 0 and not any(filters.values())  # no article at all, not none matching
+    desk_empty = page.paginator.count == 0 and not filters  # no article at all, not none matching
+    save_form = SavedSearchForm(initial={"list_name": "articles", "query": form.querystring()})
     return render(
         request,
         "claims/article_list.html",
-        {"page": page, "form": form, "querystring": querystring.urlencode(), "desk_empty": desk_empty},
+        {
+            "page": page,
+            "form": form,
+            "querystring": querystring.urlencode(),
+            "desk_empty": desk_empty,
+            "save_form": save_form,
+        },
     )
 
 
@@ -86,6 +87,8 @@ def article_detail(request, pk: int):
             "segments": highlight_segments(article.body, claims),
             "can_add": workflow.is_editor(request.user),
             "add_form": ManualClaimForm(),
+            "tag_form": TagApplyForm() if workflow.can_tag(request.user) else None,
+            "tag_url": reverse("claims:article-tags", args=[article.pk]),
         },
     )
 

@@ -91,6 +91,8 @@ def _render(request, claim, status: int = 200, walk: dict | None = None, **bound
         "can_link": workflow.is_editor(user),
         "can_reuse": workflow.is_editor(user) and claim.status in (ClaimStatus.DETECTED, ClaimStatus.TO_CHECK),
         "link_form": forms.LinkForm(),
+        "tag_form": forms.TagApplyForm() if workflow.can_tag(user) else None,
+        "tag_url": reverse("claims:claim-tags", args=[claim.pk]),
     }
     return render(request, "claims/claim_detail.html", context, status=status)
 

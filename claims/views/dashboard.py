@@ -1,7 +1,9 @@
+from urllib.parse import urlencode
+
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
-from claims import selectors, workflow
+from claims import forms, selectors, workflow
 from claims.validators import query_text
 from claims.views.access import desk_required
 
@@ -17,8 +19,11 @@ REVIEWS_IN_QUEUE = 50
 @desk_required
 def my_queue(request):
     """My claims; for a reviewer, first the verdicts waiting for their review (all of them on the Reviews page)."""
-    page = Paginator(selectors.claim_queue_for_user(user=request.user), 50).get_page(request.GET.get("page"))
-    context = {"page": page, "title_key": "queue", "reviews": None}
+    tag_form = forms.TagFilterForm(request.GET)
+    claims = selectors.claim_queue_for_user(user=request.user, tag=tag_form.slug())
+    page = Paginator(claims, 50).get_page(request.GET.get("page"))
+    querystring = urlencode({"tag": tag_form.slug()}) if tag_form.slug() else ""
+    context = {"page": page, "title_key": "queue", "reviews": None, "tag_form": tag_form, "querystring": querystring}
     if workflow.can_review(request.user):
         reviews = list(selectors.claim_list_for_review(user=request.user)[: REVIEWS_IN_QUEUE + 1])
         context |= {"reviews": reviews[:REVIEWS_IN_QUEUE], "reviews_more": len(reviews) > REVIEWS_IN_QUEUE}
@@ -34,8 +39,10 @@ def review_queue(request):
 @desk_required
 def search(request):
     query = query_text(request.GET.get("q"))
+    tag_form = forms.TagFilterForm(request.GET)
     claims = articles = []
     if query:
-        claims = selectors.claims_search(query=query)[:50]
-        articles = selectors.articles_search(query=query)[:20]
-    return render(request, "claims/search.html", {"query": query, "claims": claims, "articles": articles})
+        claims = selectors.claims_search(query=query, tag=tag_form.slug())[:50]
+        articles = selectors.articles_search(query=query, tag=tag_form.slug())[:20]
+    context = {"query": query, "claims": claims, "articles": articles, "tag_form": tag_form}
+    return render(request, "claims/search.html", context)

@@ -122,7 +122,8 @@ def library_import(request):
     if len(result.problems) > 10:
         more = len(result.problems) - 10
         messages.warning(
-            request, ngettext("…and %(count)s more review skipped.", "…and %(count)s more reviews skipped.", more)
+            request,
+            ngettext("…and %(count)s more review skipped.", "…and %(count)s more reviews skipped.", more)
             % {"count": more},
         )
     return redirect("claims:library")

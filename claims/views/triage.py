@@ -10,7 +10,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from claims import forms, selectors, workflow
-from claims.services import assignment, transitions
+from claims.models import Tag
+from claims.services import assignment, tags, transitions
 from claims.views.access import desk_required, get_article_for_user, require
 from claims.views.navigation import redirect_back
 
@@ -20,7 +21,8 @@ def claim_list(request):
     """Every claim, whatever its status, with the same filters as triage: where the dashboard's chart leads."""
     form = forms.ClaimFilterForm(request.GET)
     claims = selectors.claim_list_sorted(sort=form.sort_key(), **form.filters())
-    return _render_list(request, "claims/claim_list.html", form, claims)
+    bulk = forms.BulkTagForm() if workflow.can_tag(request.user) else None
+    return _render_list(request, "claims/claim_list.html", form, claims, form=bulk, saved_list="claims")
 
 
 @desk_required
@@ -28,7 +30,9 @@ def triage_list(request):
     require(request, workflow.is_editor)
     form = forms.ClaimFilterForm(request.GET, with_status=False)
     claims = selectors.claim_list_for_triage(sort=form.sort_key(), **form.filters())
-    return _render_list(request, "claims/claim_triage.html", form, claims, form=forms.BulkTriageForm())
+    return _render_list(
+        request, "claims/claim_triage.html", form, claims, form=forms.BulkTriageForm(), saved_list="triage"
+    )
 
 
 def _render_list(request, template: str, filter_form, claims, **context):
@@ -43,6 +47,7 @@ def _render_list(request, template: str, filter_form, claims, **context):
             "outlets": selectors.outlet_suggestions(),
             "list_query": list_query,  # carried by each claim's link, for previous and next on its page
             "querystring": list_query,  # for the pagination links
+            "save_form": forms.SavedSearchForm(initial={"list_name": context.get("saved_list"), "query": list_query}),
             **context,
         },
     )
@@ -61,7 +66,9 @@ def triage_bulk(request):
     claims = list(data["claims"])
     try:
         with transaction.atomic():
-            if data["action"] == "dismiss":
+            if data["action"] in forms.BulkTriageForm.TAG_ACTIONS:
+                _tag_all(claims, request.user, data)
+            elif data["action"] == "dismiss":
                 transitions.claims_triage(claims=claims, actor=request.user, action="dismiss")
             else:
                 transitions.claims_triage(claims=claims, actor=request.user, action="keep")
@@ -74,6 +81,14 @@ def triage_bulk(request):
             request, ngettext("%(n)s claim updated.", "%(n)s claims updated.", len(claims)) % {"n": len(claims)}
         )
     return redirect_back(request, reverse("claims:triage"))
+
+
+def _tag_all(claims, actor, data) -> None:
+    tag = Tag.objects.filter(slug=data["tag"]).first()
+    if tag is None:  # deleted since the form was shown
+        raise workflow.WorkflowError(_("This tag no longer exists."))
+    change = tags.claims_tag if data["action"] == "tag" else tags.claims_untag
+    change(claims=claims, tag=tag, actor=actor)
 
 
 def _assign_all(claims, actor, data) -> None:

@@ -91,6 +91,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "claims.context_processors.roles",
                 "claims.context_processors.inbox",
+                "claims.context_processors.saved_searches",
             ],
         },
     },

@@ -11,7 +11,7 @@ from django.utils import timezone
 from claims import reports
 from claims.export_copy import copy_csv_lines
 from claims.exporters.tabular import FORMULA_START, csv_lines
-from claims.models import Claim, ClaimStatus, Evidence, Verdict
+from claims.models import Claim, ClaimStatus, ClaimTag, Evidence, Tag, Verdict
 from tests.factories import ArticleFactory, ClaimFactory, UserFactory, checker
 from tests.helpers import require_postgresql
 
@@ -54,6 +54,13 @@ def hostile_desk(db):
         article.save()
     with transaction.atomic():  # PostgreSQL checks approved claims and their verdicts at commit
         claims = [_claim(i, text, articles[i], people[i % 3]) for i, text in enumerate(HOSTILE * 2)]
+    # Tags named with every hostile text (bypassing the service's cleaning, as the admin or a shell could),
+    # up to five on a claim, in an order that is not their names' order.
+    names = [text for text in HOSTILE if text] + ["zèbre", "Zèbre!", "a"]
+    found = [Tag.objects.create(name=name, slug=f"t{i}") for i, name in enumerate(names)]
+    for i, claim in enumerate(claims):
+        for tag in reversed(found[i % 7 : i % 7 + i % 6]):
+            ClaimTag.objects.create(claim=claim, tag=tag)
     return claims
 
 
@@ -114,6 +121,8 @@ def test_the_copy_neutralises_formulas_in_every_text_column(hostile_desk):
         {"checker": "=chk"},
         {"date_from": "2026-03-01", "date_to": "2026-03-01"},
         {"date_from": "2027-01-01"},  # nothing: the header alone
+        {"tag": "t3"},
+        {"tag": "t3", "status": ClaimStatus.APPROVED},
     ],
 )
 def test_the_copy_writes_the_same_bytes_as_the_python_way_with_filters(hostile_desk, filters):
@@ -137,3 +146,9 @@ def test_a_csv_export_on_postgresql_does_not_read_rows_in_python(hostile_desk, m
     lines = reports.export_lines("csv", reports.export_queryset({}), language="fr", progress=told.append)
     assert "".join(lines) == expected
     assert told == [len(hostile_desk)]  # once, when the COPY is over
+
+
+def test_the_copy_writes_each_claim_s_tags_as_the_python_way_does(hostile_desk):
+    rows = list(csv.DictReader(io.StringIO(_copied({}, "en"), newline="")))
+    assert {row["tags"] for row in rows} >= {"[]", '["+33 6 12", "=cmd|\' /C calc\'!A0"]'}
+    assert _copied({"tag": "t0"}, "en") == _python({"tag": "t0"}, "en")

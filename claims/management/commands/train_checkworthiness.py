@@ -68,7 +68,6 @@ class Command(BaseCommand):
         self.stdout.write(f"wrote {output / 'cues.json'}")
         self.stdout.write(json.dumps(metrics, indent=2))
 
-
     def _train_encoder(self, lang, train, dev, claims_fr, output, cache) -> None:
         from claims.nlp import train_encoder
 
