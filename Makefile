@@ -30,8 +30,9 @@ lint: $(STAMP)
 SHARED_DATA := ../shared/data
 
 ## make models: retrain the shipped models from ../shared/data (English n-grams, French cue weights, the encoder
-## scorers for both languages, matcher weights). The encoder's embeddings of the data are cached in var/embeddings/:
-## the first run embeds about 35,000 sentences (15-20 minutes on one core), later runs reuse them.
+## scorers for both languages, the matcher's three re-rankers). The encoder's embeddings of the data are cached in var/embeddings/:
+## the first run embeds about 35,000 sentences (15-20 minutes on one core) and the claim-matching library and
+## tweets (11,400 texts, about 8 minutes), later runs reuse them.
 models: $(STAMP)
 	$(PY) manage.py train_checkworthiness --lang en --train $(SHARED_DATA)/checkworthiness-en/train.tsv \
 		--dev $(SHARED_DATA)/checkworthiness-en/dev.tsv --output claims/nlp/data/en
