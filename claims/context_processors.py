@@ -18,6 +18,7 @@ def roles(request) -> dict:
             "review": workflow.can_review(user),
             "export": workflow.can_export(user),
             "submit": workflow.can_submit_articles(user),
+            "feeds": workflow.can_manage_feeds(user),
         }
 
     return {"can": SimpleLazyObject(compute)}

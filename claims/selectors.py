@@ -21,6 +21,7 @@ from claims.models import (
     ClaimEvent,
     ClaimMatch,
     ClaimStatus,
+    Feed,
     MatchStatus,
     Notification,
     Verdict,
@@ -167,6 +168,15 @@ def article_list(
     if date_to:
         articles = articles.filter(published_on__lte=date_to)
     return articles.order_by("-created_at", "-id")
+
+
+def feed_list() -> QuerySet:
+    return Feed.objects.order_by("outlet", "title", "url")
+
+
+def feed_items(*, feed, limit: int = 50) -> list:
+    """The feed's latest items with their articles, newest first."""
+    return list(feed.items.select_related("article").order_by("-created_at", "-id")[:limit])
 
 
 def outlet_choices() -> list[str]:

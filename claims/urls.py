@@ -1,7 +1,7 @@
 from django.urls import path, register_converter
 
 from claims.converters import IdConverter
-from claims.views import account, articles, claims, dashboard, matching, notifications, reports, triage
+from claims.views import account, articles, claims, dashboard, feeds, matching, notifications, reports, triage
 
 register_converter(IdConverter, "id")
 
@@ -16,6 +16,7 @@ urlpatterns = [
     path("articles/new/", articles.article_create, name="article-create"),
     path("articles/<id:pk>/", articles.article_detail, name="article-detail"),
     path("articles/<id:pk>/progress/", articles.article_progress, name="article-progress"),
+    path("articles/<id:pk>/refetch/", articles.article_refetch, name="article-refetch"),
     path("articles/<id:pk>/claims/new/", triage.claim_add, name="claim-add"),
     path("articles/<id:pk>/report/", reports.article_report, name="article-report"),
     path("articles/<id:pk>/report.pdf", reports.article_report_pdf, name="article-report-pdf"),
@@ -41,6 +42,10 @@ urlpatterns = [
     path("claims/<id:pk>/review/", claims.claim_review, name="claim-review"),
     path("claims/<id:pk>/links/", matching.claim_link, name="claim-link"),
     path("claims/<id:pk>/matches/<id:match_pk>/<slug:decision>/", matching.match_decide, name="match-decide"),
+    path("feeds/", feeds.feed_list, name="feed-list"),
+    path("feeds/<id:pk>/", feeds.feed_detail, name="feed-detail"),
+    path("feeds/<id:pk>/poll/", feeds.feed_poll_now, name="feed-poll"),
+    path("feeds/<id:pk>/active/", feeds.feed_set_active, name="feed-set-active"),
     path("library/", matching.library, name="library"),
     path("library/import/", matching.library_import, name="library-import"),
     path("notifications/", notifications.notification_list, name="notification-list"),

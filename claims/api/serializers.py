@@ -169,7 +169,10 @@ class ArticleSerializer(serializers.ModelSerializer):
 
 class ArticleCreateSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
-    body = serializers.CharField(trim_whitespace=False)
+    body = serializers.CharField(
+        trim_whitespace=False, required=False, allow_blank=True, default="",
+        help_text="The article's text; leave it out and give `url` to have the page fetched by the worker.",
+    )
     url = HttpUrlField(required=False, allow_blank=True, default="")
     outlet = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     # Judged by ingestion's parse_published, like the form and bulk files: 400 {"published": [...]}.
