@@ -211,6 +211,10 @@ def _request(scheme, host, port, target, address, policy, etag, last_modified, s
             "GET", target, headers=headers, redirect=False, preload_content=False, retries=False,
             assert_same_host=False,
         )
+    except urllib3.exceptions.NewConnectionError:  # before TimeoutError, whose subclass it is
+        raise FetchConnectionError(
+            _("The server “%(host)s” could not be reached (connection refused or dropped).") % {"host": host}
+        ) from None
     except urllib3.exceptions.TimeoutError:
         raise _timeout(host, policy) from None
     except urllib3.exceptions.SSLError:
