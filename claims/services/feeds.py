@@ -22,6 +22,7 @@ import time
 import uuid
 from datetime import timedelta
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from xml.sax import SAXException
 
 import feedparser
 import trafilatura
@@ -108,7 +109,7 @@ def _claim_and_send(rows, pk: int) -> bool:
 def feed_poll(*, feed_id: int, token: str) -> bool:
     """Poll the feed if `token` is still its own: fetch, ingest its new items, record the outcome."""
     now = timezone.now()
-    if not Feed.objects.filter(pk=feed_id, poll_token=token).update(poll_token="", last_polled_at=now):
+    if not token or not Feed.objects.filter(pk=feed_id, poll_token=token).update(poll_token="", last_polled_at=now):
         logger.info("Feed %s: poll token %s is stale or the feed is gone; dropped", feed_id, token)
         return False
     feed = Feed.objects.get(pk=feed_id)
@@ -132,14 +133,17 @@ def _entries(feed: Feed, response: fetch.Response) -> list:
     parsed = feedparser.parse(
         response.body, response_headers={"content-location": response.url, "content-type": response.content_type}
     )
-    if not parsed.get("version") and (parsed.get("bozo") or not parsed.entries):
-        reason = parsed.get("bozo_exception")
+    reason = parsed.get("bozo_exception")
+    # Not well-formed XML is refused whole (feedparser's lenient reading would guess at items);
+    # lesser faults, such as a declared encoding that is wrong, are read through.
+    if isinstance(reason, SAXException) or not parsed.get("version"):
         raise FeedError(
             _("The address does not send a valid RSS or Atom feed (%(reason)s).")
             % {"reason": str(reason)[:200] if reason else _("no feed found in the document")}
         )
     if not feed.title and parsed.feed.get("title"):
-        Feed.objects.filter(pk=feed.pk).update(title=parsed.feed["title"][:300])
+        feed.title = parsed.feed["title"][:300]
+        Feed.objects.filter(pk=feed.pk).update(title=feed.title)
     # Oldest first, so the desk's newest article is the feed's newest item.
     return list(reversed(parsed.entries[: settings.FACTCHECK_FEED_MAX_ITEMS]))
 
