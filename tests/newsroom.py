@@ -5,7 +5,6 @@ what it was asked and how many bytes of its huge body it managed to send.
 """
 
 import threading
-import time
 from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -120,7 +119,8 @@ class Newsroom:
             content_type="application/atom+xml",
         )
         self.add("/text.txt", b"plain text", content_type="text/plain")
-        self.add("/malformed.xml", b"<?xml version='1.0'?><rss><channel><item><title>broken</tit", content_type="application/rss+xml")
+        broken = b"<?xml version='1.0'?><rss><channel><item><title>broken</tit"
+        self.add("/malformed.xml", broken, content_type="application/rss+xml")
         self.add("/500", b"<h1>Internal Server Error</h1>", status=500)
         self.add("/404", b"<h1>Not Found</h1>", status=404)
 
@@ -137,7 +137,8 @@ class Newsroom:
                 path = self.path
                 newsroom.hits[path.split("?")[0]] = newsroom.hits.get(path.split("?")[0], 0) + 1
                 newsroom.headers[path.split("?")[0]] = dict(self.headers)
-                route = getattr(self, "route_" + path.strip("/").split("?")[0].split("/")[0].replace(".", "_").replace("-", "_"), None)
+                name = path.strip("/").split("?")[0].split("/")[0].replace(".", "_").replace("-", "_")
+                route = getattr(self, "route_" + name, None)
                 if path in newsroom.pages:
                     self.send_page(*newsroom.pages[path])
                 elif route is not None:

@@ -97,13 +97,30 @@ def feeds_poll_due() -> list[int]:
     return sent
 
 
-def _claim_and_send(rows, pk: int) -> bool:
+def feeds_poll_here(*, ids: list[int] | None = None) -> list[Feed]:
+    """Poll in this process, one after another (the `poll_feeds` command): the given feeds, or the due ones."""
+    due = Feed.objects.filter(is_active=True, next_poll_at__lte=timezone.now())
+    rows = Feed.objects.filter(pk__in=ids) if ids else due
+    polled = []
+    for pk in rows.values_list("pk", flat=True):
+        token = _claim(rows.filter(pk=pk))
+        if token and feed_poll(feed_id=pk, token=token):
+            polled.append(Feed.objects.get(pk=pk))
+    return polled
+
+
+def _claim(rows) -> str:
+    """Claim the feed for one poll: a token, and its next poll pushed past the task's time limit (a lease)."""
     token = uuid.uuid4().hex
     lease = timezone.now() + timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
-    if not rows.update(poll_token=token, next_poll_at=lease):
-        return False
-    poll_feed.delay_on_commit(pk, token)
-    return True
+    return token if rows.update(poll_token=token, next_poll_at=lease) else ""
+
+
+def _claim_and_send(rows, pk: int) -> bool:
+    token = _claim(rows)
+    if token:
+        poll_feed.delay_on_commit(pk, token)
+    return bool(token)
 
 
 def feed_poll(*, feed_id: int, token: str) -> bool:

@@ -27,7 +27,9 @@ def newsroom():
 
 def stub_resolver(*addresses):
     def resolve(host, port, type=0):
-        return [(socket.AF_INET6 if ":" in a else socket.AF_INET, socket.SOCK_STREAM, 6, "", (a, port)) for a in addresses]
+        return [
+            (socket.AF_INET6 if ":" in a else socket.AF_INET, socket.SOCK_STREAM, 6, "", (a, port)) for a in addresses
+        ]
 
     return resolve
 
@@ -119,7 +121,8 @@ def test_loopback_itself_is_refused_when_not_allowed(newsroom):
 
 @pytest.mark.parametrize(
     "address",
-    ["10.0.0.5", "172.16.3.4", "192.168.1.1", "169.254.169.254", "224.0.0.1", "0.0.0.0", "::1", "fe80::1",
+    ["10.0.0.5", "172.16.3.4", "192.168.1.1", "169.254.169.254", "224.0.0.1", "0.0.0.0",  # noqa: S104
+     "::1", "fe80::1",
      "fc00::1", "::ffff:10.0.0.1", "100.64.0.1", "240.0.0.1"],
 )
 def test_private_link_local_multicast_and_reserved_addresses_are_refused(address):

@@ -43,7 +43,9 @@ def test_a_link_is_saved_at_once_as_fetching_before_the_worker_runs(newsroom, no
     assert article.content_hash is None
 
 
-def test_the_page_is_fetched_read_and_queued_for_extraction(newsroom, no_extraction, django_capture_on_commit_callbacks):
+def test_the_page_is_fetched_read_and_queued_for_extraction(
+    newsroom, no_extraction, django_capture_on_commit_callbacks
+):
     article = ingest(newsroom.base + "/article.html", django_capture_on_commit_callbacks).article
     assert article.extraction_status == ExtractionStatus.QUEUED
     assert article.title == "La ministre et le chômage"
