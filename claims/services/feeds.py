@@ -90,7 +90,8 @@ def feeds_poll_due() -> list[int]:
     """Send one poll task per active feed that is due; returns the ids sent."""
     now = timezone.now()
     sent = []
-    for pk in Feed.objects.filter(is_active=True, next_poll_at__lte=now).values_list("pk", flat=True):
+    due = Feed.objects.filter(is_active=True, next_poll_at__lte=now).order_by("next_poll_at")  # most overdue first
+    for pk in due.values_list("pk", flat=True):
         with transaction.atomic():
             if _claim_and_send(Feed.objects.filter(pk=pk, is_active=True, next_poll_at__lte=now), pk):
                 sent.append(pk)
