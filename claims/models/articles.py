@@ -120,7 +120,8 @@ class Article(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return self.title or _("Article %(id)s") % {"id": self.pk}
+        # An article given by its link is known by it until its page is read.
+        return self.title or (self.url if self.awaits_page else "") or _("Article %(id)s") % {"id": self.pk}
 
     def save(self, *args, **kwargs):
         self.content_hash = content_hash(self.body) if self.body else None
