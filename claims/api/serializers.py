@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.validators import UniqueValidator
 
 from claims import workflow
 from claims.converters import MAX_ID
@@ -18,6 +19,7 @@ from claims.models import (
     ExportFormat,
     ExportJob,
     FactCheck,
+    Feed,
     Rating,
     ReviewDecision,
     Verdict,
@@ -309,3 +311,28 @@ class ClaimMatchSerializer(serializers.ModelSerializer):
 class TokenSerializer(serializers.Serializer):
     token = serializers.CharField()
     expires_at = serializers.DateTimeField()
+
+
+class FeedSerializer(serializers.ModelSerializer):
+    url = HttpUrlField(
+        max_length=1000, validators=[UniqueValidator(Feed.objects.all(), message="The desk already follows this feed.")]
+    )
+    language = serializers.ChoiceField(choices=["", "fr", "en"], required=False, default="")
+    interval_minutes = serializers.IntegerField(required=False, default=30, max_value=7 * 24 * 60)
+
+    class Meta:
+        model = Feed
+        fields = [
+            "id", "url", "title", "outlet", "language", "interval_minutes", "is_active", "last_polled_at",
+            "last_success_at", "last_error", "consecutive_failures", "next_poll_at", "items_seen", "items_ingested",
+        ]
+        read_only_fields = [
+            "title", "last_polled_at", "last_success_at", "last_error", "consecutive_failures", "next_poll_at",
+            "items_seen", "items_ingested",
+        ]
+
+    def validate_interval_minutes(self, value: int) -> int:
+        low = settings.FACTCHECK_FEED_MIN_INTERVAL_MINUTES
+        if value < low:
+            raise serializers.ValidationError(f"Poll at most every {low} minutes.")
+        return value

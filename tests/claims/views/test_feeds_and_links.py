@@ -146,3 +146,22 @@ def test_the_api_takes_a_url_alone(people, nothing_leaves):
     assert again.status_code == 200 and again.json()["id"] == response.json()["id"]
     bad = client.post("/api/articles/", {"url": "file:///etc/passwd"}, format="json")
     assert bad.status_code == 400 and "url" in bad.json() and Article.objects.count() == 1
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_only_editors_list_and_create_feeds_through_the_api(role, people, nothing_leaves):
+    Feed.objects.create(url="http://127.0.0.1:9/feed.xml", last_error="The server answered 500.")
+    client = APIClient()
+    if people[role] is not None:
+        client.force_authenticate(people[role])
+    listed = client.get("/api/feeds/")
+    created = client.post("/api/feeds/", {"url": "http://127.0.0.1:9/new.xml", "outlet": "AFP"}, format="json")
+    if role in EDITORS:
+        assert listed.status_code == 200 and listed.json()[0]["last_error"] == "The server answered 500."
+        assert created.status_code == 201 and created.json()["interval_minutes"] == 30
+        assert Feed.objects.count() == 2 and nothing_leaves[0][0] == "poll"
+        too_often = client.post("/api/feeds/", {"url": "http://127.0.0.1:9/x", "interval_minutes": 1}, format="json")
+        assert too_often.status_code == 400 and "interval_minutes" in too_often.json()
+    else:
+        assert {listed.status_code, created.status_code} == {401 if role == "anonymous" else 403}
+        assert Feed.objects.count() == 1 and nothing_leaves == []
