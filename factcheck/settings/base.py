@@ -291,6 +291,8 @@ SPECTACULAR_SETTINGS = {
         "ClaimStatusEnum": "claims.models.ClaimStatus",
         "RatingEnum": "claims.models.Rating",
         "ExportStatusEnum": "claims.models.ExportStatus",
+        # An article's or a feed's language: French, English, or empty to detect it.
+        "LanguageOrDetectEnum": ["", "fr", "en"],
     },
 }
 

@@ -182,3 +182,15 @@ def test_a_poll_that_fails_halfway_keeps_whole_items_only(newsroom, monkeypatch,
     assert Article.objects.count() == 1 and FeedItem.objects.count() == 1
     assert FeedItem.objects.get().article == Article.objects.get()
     assert Feed.objects.get().items_ingested == 1
+
+
+def test_a_poll_out_of_time_keeps_no_etag_and_comes_back_for_the_rest(newsroom, settings,
+                                                                     django_capture_on_commit_callbacks):
+    settings.CELERY_TASK_SOFT_TIME_LIMIT = 0  # out of time after the first item
+    feed = poll(subscribe(newsroom.base + "/etag.xml"), django_capture_on_commit_callbacks)
+    assert Article.objects.count() == 0 and feed.etag == ""
+    assert "stopped after 0 of 2 items" in feed.last_error
+    assert timedelta(seconds=50) < feed.next_poll_at - timezone.now() <= timedelta(minutes=1)
+    settings.CELERY_TASK_SOFT_TIME_LIMIT = 300
+    feed = poll(feed, django_capture_on_commit_callbacks)
+    assert Article.objects.count() == 2 and feed.etag == '"v1"' and feed.last_error == ""
