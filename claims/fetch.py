@@ -240,10 +240,12 @@ def _finish(url: str, response, *, policy: Policy, accept, started: float) -> Re
         )
     content_type = response.headers.get("Content-Type", "").split(";", 1)[0].strip().lower()
     if content_type not in accept:
-        raise FetchWrongType(
-            _("The address sends “%(type)s”, not a web page or feed the desk can read.")
-            % {"type": content_type or _("no content type")}
+        message = (
+            _("The address sends “%(type)s”, not a web page (HTML).")
+            if accept == HTML_TYPES
+            else _("The address sends “%(type)s”, not a feed (RSS or Atom).")
         )
+        raise FetchWrongType(message % {"type": content_type or _("no content type")})
     declared = response.headers.get("Content-Length", "")
     if declared.isdigit() and int(declared) > policy.max_bytes:
         raise _too_large(int(declared), policy)

@@ -110,7 +110,7 @@ def test_tracking_parameters_and_fragments_do_not_make_a_new_article():
         ("/huge?feed", "larger than 2,000,000 bytes"),
         ("/hang", "did not answer in time"),
         ("/loop", "redirected more than 5 times"),
-        ("/article.html", "not a web page or feed"),
+        ("/article.html", "not a feed (RSS or Atom)"),
         ("/redirect?to=http://127.0.0.2:1/feed.xml", "private network"),
     ],
 )

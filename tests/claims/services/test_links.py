@@ -100,7 +100,7 @@ def test_the_fetch_task_retries_only_errors_that_may_pass():
 @pytest.mark.parametrize(
     ("path", "words"),
     [
-        ("/text.txt", "not a web page"),
+        ("/text.txt", "not a web page (HTML)"),
         ("/loop", "redirected more than 5 times"),
         ("/redirect?to=http://localhost:{port}/article.html", "private network or this machine"),
     ],
