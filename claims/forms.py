@@ -92,7 +92,7 @@ class ArticleSubmitForm(forms.Form):
 
 
 class FeedForm(forms.ModelForm):
-    url = HttpUrlField(label=_("Feed address (RSS or Atom)"))
+    url = HttpUrlField(label=_("Feed address (RSS or Atom)"), max_length=500)
     language = forms.ChoiceField(
         label=_("Language"),
         required=False,

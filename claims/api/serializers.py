@@ -315,7 +315,7 @@ class TokenSerializer(serializers.Serializer):
 
 class FeedSerializer(serializers.ModelSerializer):
     url = HttpUrlField(
-        max_length=1000, validators=[UniqueValidator(Feed.objects.all(), message="The desk already follows this feed.")]
+        max_length=500, validators=[UniqueValidator(Feed.objects.all(), message="The desk already follows this feed.")]
     )
     language = serializers.ChoiceField(choices=["", "fr", "en"], required=False, default="")
     interval_minutes = serializers.IntegerField(required=False, default=30, max_value=7 * 24 * 60)

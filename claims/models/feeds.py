@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from claims.models.articles import Article
 from claims.models.base import TimeStampedModel
-from claims.validators import URL_MAX_LENGTH, validate_http_url
+from claims.validators import validate_http_url
 
 
 class FeedItemOutcome(models.TextChoices):
@@ -19,7 +19,8 @@ class FeedItemOutcome(models.TextChoices):
 class Feed(TimeStampedModel):
     """An RSS or Atom feed the desk polls; its new items become articles."""
 
-    url = models.URLField(_("feed address"), max_length=URL_MAX_LENGTH, unique=True, validators=[validate_http_url])
+    # Unique, so indexed: 500 characters keep any address within a PostgreSQL index row.
+    url = models.URLField(_("feed address"), max_length=500, unique=True, validators=[validate_http_url])
     title = models.CharField(_("title"), max_length=300, blank=True)
     outlet = models.CharField(_("outlet"), max_length=200, blank=True)
     # Empty: each item's language is detected from its text.
@@ -64,7 +65,8 @@ class FeedItem(TimeStampedModel):
 
     feed = models.ForeignKey(Feed, on_delete=models.CASCADE, related_name="items")
     guid = models.CharField(max_length=255)  # longer ones are stored as their hash
-    url = models.CharField(max_length=URL_MAX_LENGTH, blank=True, db_index=True)
+    # Indexed: 500 characters keep any URL within a PostgreSQL index row.
+    url = models.CharField(max_length=500, blank=True, db_index=True)
     title = models.CharField(max_length=500, blank=True)
     outcome = models.CharField(max_length=10, choices=FeedItemOutcome)
     error = models.TextField(blank=True)

@@ -184,7 +184,7 @@ def _ingest_entry(feed: Feed, entry) -> str:
         return ""
     link = canonical_url(entry.get("link", ""))
     title = (entry.get("title") or "")[:500]
-    item = known or FeedItem(feed=feed, guid=guid, url=link[:1000], title=title, attempts=0)
+    item = known or FeedItem(feed=feed, guid=guid, url=link[:500], title=title, attempts=0)
     item.attempts += 1
     try:
         outcome, article = _article_for_entry(feed, entry, link)
@@ -251,7 +251,7 @@ def _input_from_entry(feed: Feed, entry, link: str) -> ArticleInput:
 def _article_at(url: str) -> Article | None:
     if not url:
         return None
-    item = FeedItem.objects.filter(url=url, article__isnull=False).select_related("article").first()
+    item = FeedItem.objects.filter(url=url[:500], article__isnull=False).select_related("article").first()
     return item.article if item else Article.objects.filter(url=url).first()
 
 

@@ -165,3 +165,9 @@ def test_only_editors_list_and_create_feeds_through_the_api(role, people, nothin
     else:
         assert {listed.status_code, created.status_code} == {401 if role == "anonymous" else 403}
         assert Feed.objects.count() == 1 and nothing_leaves == []
+
+
+def test_a_feed_address_too_long_to_index_is_refused_in_words(people):
+    long = "http://127.0.0.1:9/" + "é" * 600
+    response = client_for(people["editor"]).post(reverse("claims:feed-list"), {"url": long, "interval_minutes": 30})
+    assert response.status_code == 400 and "url" in response.context["form"].errors and Feed.objects.count() == 0
