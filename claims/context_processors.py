@@ -22,6 +22,7 @@ def roles(request) -> dict:
             "two_factor": workflow.can_use_two_factor(user),
             "tag": workflow.can_tag(user),
             "save_for_desk": workflow.can_save_desk_searches(user),
+            "feeds": workflow.can_manage_feeds(user),
         }
 
     return {"can": SimpleLazyObject(compute)}

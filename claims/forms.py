@@ -4,6 +4,7 @@ from urllib.parse import urlencode
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
@@ -14,6 +15,7 @@ from claims.models import (
     EvidenceStance,
     ExportFormat,
     ExtractionStatus,
+    Feed,
     Rating,
     ReviewDecision,
     SavedList,
@@ -21,8 +23,8 @@ from claims.models import (
     UserPreferences,
     WebhookEndpoint,
 )
-from claims.models.webhooks import SUBSCRIBABLE_EVENTS
 from claims.models.tags import SAVED_NAME_MAX, SAVED_QUERY_MAX, TAG_NAME_MAX
+from claims.models.webhooks import SUBSCRIBABLE_EVENTS
 from claims.people import display_name
 from claims.services.ingestion import ARTICLE_SUFFIXES, BULK_SUFFIXES, max_bytes, max_text_bytes
 from claims.services.webhooks import webhook_url_allowed
@@ -59,7 +61,11 @@ class HttpUrlField(forms.URLField):
 class ArticleSubmitForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=500, required=False)
     outlet = forms.CharField(label=_("Outlet"), max_length=200, required=False)
-    url = HttpUrlField(label=_("URL"), required=False)
+    url = HttpUrlField(
+        label=_("URL"),
+        required=False,
+        help_text=_("Given alone, without text or file, the page at this address is fetched and its article read."),
+    )
     author = forms.CharField(label=_("Author"), max_length=300, required=False)
     published = forms.CharField(label=_("Publication date"), required=False, help_text=_("YYYY-MM-DD, YYYY-MM or YYYY"))
     language = forms.ChoiceField(
@@ -80,8 +86,9 @@ class ArticleSubmitForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if not data.get("body", "").strip() and not data.get("file"):
-            raise forms.ValidationError(_("Paste the article's text or choose a file."))
+        given = data.get("body", "").strip() or data.get("file") or data.get("url") or "url" in self.errors
+        if not given:
+            raise forms.ValidationError(_("Paste the article's text, choose a file, or give its URL to fetch it."))
         upload = data.get("file")
         limit = max_bytes() * (50 if upload is not None and upload.name.lower().endswith(BULK_SUFFIXES) else 1)
         if upload is not None and upload.size > limit:
@@ -126,6 +133,31 @@ class TagFilterForm(forms.Form):
 
     def slug(self) -> str:
         return self.cleaned_data.get("tag", "") if self.is_bound and self.is_valid() else ""
+
+
+class FeedForm(forms.ModelForm):
+    url = HttpUrlField(label=_("Feed address (RSS or Atom)"), max_length=500)
+    language = forms.ChoiceField(
+        label=_("Language"),
+        required=False,
+        choices=[("", _("Detect for each article")), ("fr", _("French")), ("en", _("English"))],
+    )
+
+    class Meta:
+        model = Feed
+        fields = ["url", "outlet", "language", "interval_minutes", "is_active"]
+        labels = {"outlet": _("Outlet"), "interval_minutes": _("Poll every (minutes)"), "is_active": _("Active")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        low = settings.FACTCHECK_FEED_MIN_INTERVAL_MINUTES
+        self.fields["interval_minutes"].min_value = low
+        self.fields["interval_minutes"].max_value = 7 * 24 * 60
+        self.fields["interval_minutes"].validators += [
+            MinValueValidator(low),
+            MaxValueValidator(7 * 24 * 60),
+        ]
+        self.fields["interval_minutes"].widget.attrs.update(min=low, max=7 * 24 * 60)
 
 
 class ArticleFilterForm(forms.Form):

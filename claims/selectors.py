@@ -22,6 +22,7 @@ from claims.models import (
     ClaimEvent,
     ClaimMatch,
     ClaimStatus,
+    Feed,
     MatchStatus,
     Notification,
     Tag,
@@ -205,6 +206,15 @@ def tag_list() -> QuerySet:
     return Tag.objects.annotate(
         claim_count=Count("claims", distinct=True), article_count=Count("articles", distinct=True)
     ).select_related("created_by")
+
+
+def feed_list() -> QuerySet:
+    return Feed.objects.order_by("outlet", "title", "url")
+
+
+def feed_items(*, feed, limit: int = 50) -> list:
+    """The feed's latest items with their articles, newest first."""
+    return list(feed.items.select_related("article").order_by("-created_at", "-id")[:limit])
 
 
 def outlet_choices() -> list[str]:

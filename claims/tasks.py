@@ -12,6 +12,8 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from kombu.exceptions import OperationalError as BrokerError
 
+from claims.fetch import FetchConnectionError, FetchHTTPError, FetchTimeout
+
 logger = logging.getLogger(__name__)
 
 # Errors that pass: a lost database connection, the broker out of reach. Exports retry these only.
@@ -52,6 +54,40 @@ def run_export(self, job_id: int, token: str = "") -> None:
     export_run(job_id=job_id, token=token, retry=self.request.retries > 0)
 
 
+# A page that timed out or answered 5xx is tried again after about 30 s, 1, 2 and 4 minutes (the
+# service raises only the errors that may pass; it stores the others on the article).
+FETCH_RETRIES = {
+    "autoretry_for": (OperationalError, FetchTimeout, FetchConnectionError, FetchHTTPError),
+    "retry_backoff": 30,
+    "retry_backoff_max": 600,
+    "max_retries": 4,
+}
+
+
+@shared_task(bind=True, **(IDEMPOTENT | FETCH_RETRIES))
+def fetch_article(self, article_id: int, token: str) -> None:
+    """Idempotent: the row is claimed by its token; a permanent failure is stored, a passing one retried."""
+    from claims.services.links import article_fetch
+
+    article_fetch(article_id=article_id, token=token, last_try=self.request.retries >= self.max_retries)
+
+
+@shared_task(**IDEMPOTENT)
+def poll_feed(feed_id: int, token: str) -> None:
+    """Idempotent: the feed is claimed by its token; its failures are stored on it and retried by its schedule."""
+    from claims.services.feeds import feed_poll
+
+    feed_poll(feed_id=feed_id, token=token)
+
+
+@shared_task
+def poll_due_feeds() -> None:
+    """Periodic (beat, every minute): one poll_feed task per due feed, each feed claimed once."""
+    from claims.services.feeds import feeds_poll_due
+
+    feeds_poll_due()
+
+
 # Email: SMTP errors, refused connections, timeouts (all OSError) are retried 8 times, waits growing to 10 minutes.
 EMAIL_RETRIES = {"autoretry_for": (OperationalError, OSError), "retry_backoff_max": 600, "max_retries": 8}
 
@@ -86,10 +122,12 @@ def sweep_notification_emails() -> None:
 def sweep_articles() -> None:
     """Periodic (beat): re-queue extractions lost by the broker or a dead worker."""
     from claims.services.extraction import articles_sweep
+    from claims.services.links import articles_fetch_sweep
 
     articles_sweep(
         queued_for=settings.FACTCHECK_SWEEP_QUEUED_SECONDS, extracting_for=settings.CELERY_TASK_TIME_LIMIT + 60
     )
+    articles_fetch_sweep(fetching_for=settings.FACTCHECK_SWEEP_QUEUED_SECONDS)
 
 
 @shared_task

@@ -176,6 +176,11 @@ def can_submit_articles(user) -> bool:
     return has_role(user, "manage_articles")
 
 
+def can_manage_feeds(user) -> bool:
+    """Subscribe the desk to feeds, edit, pause, resume and poll them: the desk's editors, who choose its sources."""
+    return is_editor(user) and can_submit_articles(user)
+
+
 def can_review(user) -> bool:
     """Approve or send back verdicts (never one's own: see `may_review`)."""
     return has_role(user, "review_verdict")

@@ -19,9 +19,12 @@ def test_tasks_are_routed_to_their_queue_and_only_to_it():
     assert exports.name == "exports"
     for name in ("extract_article", "match_article", "sweep_articles", "sweep_exports"):
         assert celery_app.amqp.router.route({}, f"claims.tasks.{name}")["queue"].name == "extraction"
-    # A queue declared by name only binds to the default exchange and key: both queues would get every task.
+    # Fetching waits on other servers: a slow site holds neither an extraction nor an export.
+    for name in ("fetch_article", "poll_feed", "poll_due_feeds"):
+        assert celery_app.amqp.router.route({}, f"claims.tasks.{name}")["queue"].name == "fetch"
+    # A queue declared by name only binds to the default exchange and key: every queue would get every task.
     bindings = {(q.exchange.name, q.routing_key) for q in celery_app.conf.task_queues}
-    assert len(bindings) == len(celery_app.conf.task_queues) == 2
+    assert len(bindings) == len(celery_app.conf.task_queues) == 3
 
 
 @pytest.fixture

@@ -33,9 +33,12 @@ def wait_for(predicate, timeout: float, what: str, worker: "Worker | None" = Non
 
 
 class Worker:
-    def __init__(self, log: Path, broker_url: str | None = None, queues: str = "", env_extra: dict | None = None):
+    def __init__(
+        self, log: Path, broker_url: str | None = None, queues: str = "", env_extra: dict | None = None,
+        concurrency: int = 1,
+    ):
         self.log, self.broker_url, self.process = log, broker_url, None
-        self.queues, self.env_extra = queues, env_extra or {}
+        self.queues, self.env_extra, self.concurrency = queues, env_extra or {}, concurrency
 
     def env(self) -> dict:
         env = {
@@ -59,7 +62,7 @@ class Worker:
                     "-A",
                     "factcheck",
                     "worker",
-                    "--concurrency=1",
+                    f"--concurrency={self.concurrency}",
                     "--loglevel=INFO",
                     "--without-gossip",
                     "--without-mingle",

@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.validators import UniqueValidator
 
 from claims import workflow
 from claims.converters import MAX_ID
@@ -18,6 +19,7 @@ from claims.models import (
     ExportFormat,
     ExportJob,
     FactCheck,
+    Feed,
     Rating,
     ReviewDecision,
     Tag,
@@ -189,7 +191,10 @@ class ArticleSerializer(ArticleSummarySerializer):
 
 class ArticleCreateSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
-    body = serializers.CharField(trim_whitespace=False)
+    body = serializers.CharField(
+        trim_whitespace=False, required=False, allow_blank=True, default="",
+        help_text="The article's text; leave it out and give `url` to have the page fetched by the worker.",
+    )
     url = HttpUrlField(required=False, allow_blank=True, default="")
     outlet = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     # Judged by ingestion's parse_published, like the form and bulk files: 400 {"published": [...]}.
@@ -351,3 +356,28 @@ class ClaimMatchSerializer(serializers.ModelSerializer):
 class TokenSerializer(serializers.Serializer):
     token = serializers.CharField()
     expires_at = serializers.DateTimeField()
+
+
+class FeedSerializer(serializers.ModelSerializer):
+    url = HttpUrlField(
+        max_length=500, validators=[UniqueValidator(Feed.objects.all(), message="The desk already follows this feed.")]
+    )
+    language = serializers.ChoiceField(choices=["", "fr", "en"], required=False, default="")
+    interval_minutes = serializers.IntegerField(required=False, default=30, max_value=7 * 24 * 60)
+
+    class Meta:
+        model = Feed
+        fields = [
+            "id", "url", "title", "outlet", "language", "interval_minutes", "is_active", "last_polled_at",
+            "last_success_at", "last_error", "consecutive_failures", "next_poll_at", "items_seen", "items_ingested",
+        ]
+        read_only_fields = [
+            "title", "last_polled_at", "last_success_at", "last_error", "consecutive_failures", "next_poll_at",
+            "items_seen", "items_ingested",
+        ]
+
+    def validate_interval_minutes(self, value: int) -> int:
+        low = settings.FACTCHECK_FEED_MIN_INTERVAL_MINUTES
+        if value < low:
+            raise serializers.ValidationError(f"Poll at most every {low} minutes.")
+        return value

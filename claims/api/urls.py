@@ -8,6 +8,7 @@ router = DefaultRouter()
 router.register("articles", views.ArticleViewSet, basename="api-article")
 router.register("claims", views.ClaimViewSet, basename="api-claim")
 router.register("exports", views.ExportViewSet, basename="api-export")
+router.register("feeds", views.FeedViewSet, basename="api-feed")
 
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="api-token"),

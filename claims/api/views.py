@@ -20,9 +20,10 @@ from rest_framework.response import Response
 from claims import reports, selectors, workflow
 from claims.api import serializers as s
 from claims.converters import IdConverter
-from claims.models import Article, Claim, ExportJob
+from claims.models import Article, Claim, ExportJob, Feed
 from claims.services import accounts, assignment, transitions, verification
 from claims.services.exports import export_request
+from claims.services.feeds import feed_subscribe
 from claims.services.ingestion import ArticleInput, article_ingest
 from claims.views import reports as report_views
 from claims.views.access import require
@@ -286,3 +287,24 @@ class ExportViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, viewsets
         filters = {k: v for k, v in data.validated_data.items() if k not in options}
         job = export_request(user=request.user, filters=filters, **options)
         return Response(s.ExportJobSerializer(job, context={"request": request}).data, status=status.HTTP_202_ACCEPTED)
+
+
+class CanManageFeeds(permissions.BasePermission):
+    message = "Only editors manage the desk's feeds."
+
+    def has_permission(self, request, view) -> bool:
+        return workflow.can_manage_feeds(request.user)
+
+
+class FeedViewSet(
+    mixins.ListModelMixin, mixins.CreateModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """The feeds the desk monitors, with their last poll and error: editors only."""
+
+    lookup_value_regex = IdConverter.regex
+    permission_classes = [permissions.IsAuthenticated, CanManageFeeds]
+    serializer_class = s.FeedSerializer
+    queryset = Feed.objects.order_by("pk")
+
+    def perform_create(self, serializer):
+        serializer.instance = feed_subscribe(**serializer.validated_data, created_by=self.request.user)

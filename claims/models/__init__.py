@@ -2,6 +2,7 @@ from claims.models.accounts import SessionEpoch, UserPreferences
 from claims.models.articles import Article, ExtractionStatus, Language
 from claims.models.claims import OPEN_STATUSES, Claim, ClaimOrigin, ClaimStatus, ClaimType, DateOn
 from claims.models.exports import ExportFormat, ExportJob, ExportStatus
+from claims.models.feeds import Feed, FeedItem, FeedItemOutcome
 from claims.models.history import ClaimEvent
 from claims.models.matching import ClaimEmbedding, ClaimMatch, FactCheck, FactCheckEmbedding, MatchStatus
 from claims.models.notifications import DIGEST_KINDS, EmailStatus, Notification, NotificationKind
@@ -53,6 +54,9 @@ __all__ = [
     "EmailStatus",
     "ExtractionStatus",
     "FactCheck",
+    "Feed",
+    "FeedItem",
+    "FeedItemOutcome",
     "Language",
     "MatchStatus",
     "Notification",

@@ -19,6 +19,8 @@ class Language(models.TextChoices):
 
 
 class ExtractionStatus(models.TextChoices):
+    # An article given by its link: its page is being fetched; it has no text yet.
+    FETCHING = "fetching", _("Fetching the page")
     QUEUED = "queued", _("Queued")
     EXTRACTING = "extracting", _("Extracting")
     EXTRACTED = "extracted", _("Extracted")
@@ -64,7 +66,8 @@ class Article(TimeStampedModel):
     language = models.CharField(_("language"), max_length=8, default=Language.FRENCH)
     # The original text, never altered: every claim's offsets point into it.
     body = models.TextField(_("text"))
-    content_hash = models.CharField(max_length=64, unique=True, editable=False)
+    # Empty (NULL) while the article's page is being fetched: it has no text to identify it yet.
+    content_hash = models.CharField(max_length=64, unique=True, null=True, editable=False)
     extraction_status = models.CharField(
         _("extraction status"),
         max_length=12,
@@ -103,7 +106,12 @@ class Article(TimeStampedModel):
         verbose_name_plural = _("articles")
         permissions = [("manage_articles", _("Can submit and manage articles"))]
         constraints = [
-            models.CheckConstraint(condition=~models.Q(body=""), name="article_body_not_empty"),
+            # Only an article given by its link is without text, while its page is fetched or when that failed.
+            models.CheckConstraint(
+                condition=~models.Q(body="")
+                | (~models.Q(url="") & models.Q(extraction_status__in=["fetching", "failed"])),
+                name="article_body_not_empty",
+            ),
         ]
         indexes = [
             # The outlet filters (articles, claims, triage) match whatever the case: this index is what
@@ -112,10 +120,11 @@ class Article(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return self.title or _("Article %(id)s") % {"id": self.pk}
+        # An article given by its link is known by it until its page is read.
+        return self.title or (self.url if self.awaits_page else "") or _("Article %(id)s") % {"id": self.pk}
 
     def save(self, *args, **kwargs):
-        self.content_hash = content_hash(self.body)
+        self.content_hash = content_hash(self.body) if self.body else None
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
@@ -126,6 +135,11 @@ class Article(TimeStampedModel):
         if not self.progress_total:
             return 100 if self.extraction_status == ExtractionStatus.EXTRACTED else 0
         return round(100 * self.progress_done / self.progress_total)
+
+    @property
+    def awaits_page(self) -> bool:
+        """Given by its link, its text not fetched yet (or the fetch failed)."""
+        return not self.body and bool(self.url)
 
     @property
     def published_display(self) -> str:

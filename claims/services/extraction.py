@@ -200,6 +200,11 @@ def article_reextract(*, article: Article, keep_human_work: bool = False, thresh
             raise ValueError(_("A claim threshold is a score between 0 and 1."))
         Article.objects.filter(pk=article.pk).update(claim_threshold=threshold)
         article.claim_threshold = threshold
+    if article.awaits_page:  # given by its link, no text yet: fetch the page again first
+        from claims.services.links import article_fetch_queue
+
+        article_fetch_queue(article=article)
+        return
     article_extraction_queue(article=article)
 
 

@@ -78,8 +78,19 @@ def max_text_bytes() -> int:
 
 
 def article_ingest(*, data: ArticleInput, submitted_by=None) -> IngestResult:
-    """Save one article (or find it if the same text exists) and queue its extraction."""
+    """Save one article (or find it if the same text exists) and queue its extraction.
+
+    Given a link and no text, the article is saved at once and its page fetched by the worker.
+    """
+    if _link_only(data):
+        from claims.services.links import article_ingest_url
+
+        return article_ingest_url(url=data.url, data=data, submitted_by=submitted_by)
     return _save(_article_from_input(data, submitted_by))
+
+
+def _link_only(data: ArticleInput) -> bool:
+    return isinstance(data.body, str) and not data.body.strip() and isinstance(data.url, str) and bool(data.url.strip())
 
 
 def _article_from_input(data: ArticleInput, submitted_by) -> Article:
@@ -128,7 +139,7 @@ def article_input_from_upload(*, name: str, data: bytes) -> ArticleInput:
         )
     text = decode_text(data)
     if suffix in HTML_SUFFIXES:
-        return _input_from_html(text)
+        return article_input_from_html(text)
     return ArticleInput(body=text, title=_title_from_markdown(text) if suffix != ".txt" else "")
 
 
@@ -155,12 +166,31 @@ def articles_import_bulk(*, name: str, data: bytes, submitted_by=None) -> BulkRe
         try:
             if isinstance(record, str):
                 raise IngestionError(record)
-            articles.append(_article_from_input(record, submitted_by))
+            if _link_only(record):  # its page is fetched by the worker
+                _check_link(record)
+                articles.append(record)
+            else:
+                articles.append(_article_from_input(record, submitted_by))
         except IngestionError as error:
             outcome.errors.append((line, str(error)))
     with transaction.atomic():
-        outcome.results = [_save(article) for article in articles]
+        outcome.results = [_save_any(article, submitted_by) for article in articles]
     return outcome
+
+
+def _check_link(data: ArticleInput) -> None:
+    for name in _FIELDS:
+        _check_text(name, getattr(data, name))
+    _checked_url(data.url.strip())
+    parse_published(data.published)
+
+
+def _save_any(article: "Article | ArticleInput", submitted_by) -> IngestResult:
+    if isinstance(article, Article):
+        return _save(article)
+    from claims.services.links import article_ingest_url
+
+    return article_ingest_url(url=article.url, data=article, submitted_by=submitted_by)
 
 
 def decode_text(data: bytes, *, limit: int | None = None) -> str:
@@ -257,9 +287,11 @@ def _title_from_markdown(text: str) -> str:
     return first.lstrip("#").strip() if first.startswith("#") else ""
 
 
-def _input_from_html(html: str) -> ArticleInput:
+def article_input_from_html(html: str | bytes, *, url: str = "") -> ArticleInput:
+    """An HTML page's article: its text, title, author, outlet and date, as trafilatura reads them."""
     doc = trafilatura.bare_extraction(
-        html, with_metadata=True, date_extraction_params={"extensive_search": False, "original_date": True}
+        html, url=url or None, with_metadata=True,
+        date_extraction_params={"extensive_search": False, "original_date": True},
     )
     if doc is None or not (doc.text or "").strip():
         raise IngestionError(_("No article text was found in this HTML page. Paste the text instead."))
@@ -281,7 +313,7 @@ def _input_from_html(html: str) -> ArticleInput:
 def _record(raw) -> ArticleInput | str:
     """A bulk record as input, or why it is not one."""
     if not isinstance(raw, dict):
-        return _("each record must be an object with at least a “body” field")
+        return _("each record must be an object with at least a “body” or a “url” field")
     values = {}
     for name in _FIELDS:
         value = raw.get(name)

@@ -3,7 +3,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from claims import selectors, workflow
 from claims.forms import ArticleFilterForm, ArticleSubmitForm, ManualClaimForm, SavedSearchForm, TagApplyForm
@@ -16,6 +16,7 @@ from claims.services.ingestion import (
     article_input_from_upload,
     articles_import_bulk,
 )
+from claims.services.links import article_refetch_queue
 from claims.views.access import desk_required, get_article_for_user, require
 
 PAGE_SIZE = 25
@@ -65,7 +66,9 @@ def article_create(request):
             # The text may have come from a file: its errors go above the form, the others beside their field.
             form.add_error(error.field if error.field in form.fields and error.field != "body" else None, str(error))
         else:
-            if result.created:
+            if result.created and result.article.extraction_status == ExtractionStatus.FETCHING:
+                messages.success(request, _("Article saved; its page is being fetched, then its claims extracted."))
+            elif result.created:
                 messages.success(request, _("Article saved; its claims are being extracted."))
             else:
                 messages.info(request, _("This text was already on the desk: here is the existing article."))
@@ -101,6 +104,18 @@ def article_progress(request, pk: int):
     if article.extraction_status in (ExtractionStatus.EXTRACTED, ExtractionStatus.FAILED) and request.htmx:
         response["HX-Refresh"] = "true"  # show the claims
     return response
+
+
+@desk_required
+@require_POST
+def article_refetch(request, pk: int):
+    """Fetch again the page of an article given by its link whose fetch failed."""
+    require(request, workflow.can_submit_articles)
+    article = get_article_for_user(request, pk)
+    if article.awaits_page and article.extraction_status == ExtractionStatus.FAILED:
+        article_refetch_queue(article=article)
+        messages.success(request, _("The page is being fetched again."))
+    return redirect(article)
 
 
 def _bulk_import(request, form, upload):
@@ -142,7 +157,7 @@ def _input_from_form(data: dict) -> ArticleInput:
     if upload is not None:
         parsed = article_input_from_upload(name=upload.name, data=upload.read())
     else:
-        parsed = ArticleInput(body=data["body"])
+        parsed = ArticleInput(body=data["body"] or "")
     for key in ("title", "outlet", "url", "author", "published", "language"):
         if data.get(key):
             setattr(parsed, key, data[key])

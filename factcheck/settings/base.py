@@ -236,6 +236,25 @@ FACTCHECK_SPACY_MODELS = {
 }
 
 # Who publishes the verification reports (ClaimReview "author").
+# --- Fetching pages and feeds (links and feeds; claims/fetch.py) ---------------------
+# Who is knocking, for the sites' logs: the desk's name and address.
+FACTCHECK_FETCH_USER_AGENT = envstr("FACTCHECK_FETCH_USER_AGENT", f"FactcheckDesk/1.0 (+{FACTCHECK_BASE_URL})")
+FACTCHECK_FETCH_CONNECT_TIMEOUT = envint("FACTCHECK_FETCH_CONNECT_TIMEOUT", 5)
+FACTCHECK_FETCH_READ_TIMEOUT = envint("FACTCHECK_FETCH_READ_TIMEOUT", 15)
+# The whole fetch, redirects and a server trickling bytes included.
+FACTCHECK_FETCH_DEADLINE = envint("FACTCHECK_FETCH_DEADLINE", 45)
+FACTCHECK_FETCH_MAX_BYTES = envint("FACTCHECK_FETCH_MAX_BYTES", 5_000_000)
+FACTCHECK_FETCH_MAX_REDIRECTS = envint("FACTCHECK_FETCH_MAX_REDIRECTS", 5)
+# Hosts fetched even though they resolve to a private or loopback address (tests, an intranet feed).
+FACTCHECK_FETCH_ALLOWED_HOSTS = [host.lower() for host in envlist("FACTCHECK_FETCH_ALLOWED_HOSTS", "")]
+# Feeds: the shortest polling interval an editor may choose, and the longest wait after failures.
+FACTCHECK_FEED_MIN_INTERVAL_MINUTES = envint("FACTCHECK_FEED_MIN_INTERVAL_MINUTES", 5)
+FACTCHECK_FEED_MAX_BACKOFF_MINUTES = envint("FACTCHECK_FEED_MAX_BACKOFF_MINUTES", 360)
+FACTCHECK_FEED_MAX_ITEMS = envint("FACTCHECK_FEED_MAX_ITEMS", 50)
+for _name in ("CONNECT_TIMEOUT", "READ_TIMEOUT", "DEADLINE", "MAX_BYTES", "MAX_REDIRECTS"):
+    if globals()[f"FACTCHECK_FETCH_{_name}"] < (0 if _name == "MAX_REDIRECTS" else 1):
+        raise ImproperlyConfigured(f"FACTCHECK_FETCH_{_name} must be a positive number.")
+
 FACTCHECK_ORGANISATION_NAME = envstr("FACTCHECK_ORGANISATION_NAME", "Factcheck")
 FACTCHECK_ORGANISATION_URL = envstr("FACTCHECK_ORGANISATION_URL", "")
 
@@ -293,6 +312,8 @@ SPECTACULAR_SETTINGS = {
         "ClaimStatusEnum": "claims.models.ClaimStatus",
         "RatingEnum": "claims.models.Rating",
         "ExportStatusEnum": "claims.models.ExportStatus",
+        # An article's or a feed's language: French, English, or empty to detect it.
+        "LanguageOrDetectEnum": ["", "fr", "en"],
     },
 }
 
@@ -340,11 +361,16 @@ else:
 CELERY_TASK_DEFAULT_QUEUE = "extraction"
 # Each queue on its own exchange and routing key: with only names, both queues would bind to
 # the default exchange and key, and Redis would deliver every task to both.
-CELERY_TASK_QUEUES = tuple(Queue(name, Exchange(name), routing_key=name) for name in ("extraction", "exports"))
-# Webhook deliveries are short (timeouts below) and must not wait behind an extraction.
+CELERY_TASK_QUEUES = tuple(Queue(name, Exchange(name), routing_key=name) for name in ("extraction", "exports", "fetch"))
+# Fetching waits on other servers, not on the CPU: its own queue, so a slow site never holds an extraction
+# or an export, nor an extraction a feed's poll. Webhook deliveries are short (their timeouts below) and must
+# not wait behind an extraction.
 CELERY_TASK_ROUTES = {
     "claims.tasks.run_export": {"queue": "exports"},
     "claims.tasks.deliver_webhook": {"queue": "exports"},
+    "claims.tasks.fetch_article": {"queue": "fetch"},
+    "claims.tasks.poll_feed": {"queue": "fetch"},
+    "claims.tasks.poll_due_feeds": {"queue": "fetch"},
 }
 CELERY_TASK_ALWAYS_EAGER = envbool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -375,6 +401,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": FACTCHECK_SWEEP_EVERY,
     },
     "sweep-webhook-deliveries": {"task": "claims.tasks.sweep_webhooks", "schedule": FACTCHECK_SWEEP_EVERY},
+    "poll-due-feeds": {"task": "claims.tasks.poll_due_feeds", "schedule": 60},
     "due-digest": {"task": "claims.tasks.send_due_digest", "schedule": crontab(minute=0, hour=FACTCHECK_DIGEST_HOUR)},
 }
 # Beat's crontab hours are the desk's local time.

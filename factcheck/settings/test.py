@@ -18,3 +18,5 @@ STORAGES["staticfiles"] = {  # noqa: F405
 WHITENOISE_AUTOREFRESH = True  # serve from the app folders; no collectstatic before tests
 # Each test clears the cache; a shared Redis cache would also clear the broker's queues.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The tests' HTTP servers listen on 127.0.0.1; every other private address stays refused.
+FACTCHECK_FETCH_ALLOWED_HOSTS = ["127.0.0.1"]
