@@ -14,7 +14,6 @@ Design (after Meedan Check's and Stripe's webhooks):
 
 import hashlib
 import hmac
-import ipaddress
 import json
 import logging
 import secrets
@@ -33,6 +32,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from claims.fetch import address_refused
 from claims.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint, WebhookEvent
 from claims.models.webhooks import UNDELIVERED, new_secret
 
@@ -63,11 +63,10 @@ def webhook_url_allowed(url: str) -> str:
     except (socket.gaierror, UnicodeError, ValueError):
         return _("The host %(host)s cannot be found.") % {"host": host}
     for address in addresses:
-        ip = ipaddress.ip_address(address.split("%")[0])
-        if not ip.is_global or ip.is_multicast:
+        if address_refused(address):  # the fetcher's rule: one definition of "not on the public internet"
             return _("%(host)s is a private or local address (%(ip)s); webhooks go to public addresses only.") % {
                 "host": host,
-                "ip": ip,
+                "ip": address.split("%", 1)[0],
             }
     return ""
 

@@ -12,7 +12,7 @@ import html
 import unicodedata
 from functools import lru_cache
 
-from django import template
+from django import forms, template
 from django.template.defaultfilters import floatformat, truncatechars
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -263,8 +263,9 @@ def dashboard_recent_items(events) -> SafeString:
 
 
 # The filter form's fields as rendered, by what they are a function of: the form, the language, the
-# query string. Its choices and widgets are fixed in the code, so an entry never goes stale; the
-# form's seventeen widget templates (a select renders one template per option) are the cost spared.
+# query string and the choices (the desk's tags change; the others are fixed in the code), so an entry
+# never goes stale; the form's seventeen widget templates (a select renders one template per option)
+# are the cost spared.
 _FILTER_FIELDS: dict = {}
 _FILTER_FIELDS_MAX = 512
 
@@ -276,7 +277,12 @@ def claim_filter_fields(form) -> SafeString:
     if form.is_bound:  # a QueryDict from the address; a dict from code
         values = form.data.getlist if hasattr(form.data, "getlist") else lambda k: [form.data[k]]
         data = tuple(sorted((k, tuple(map(str, values(k)))) for k in form.data))
-    key = (type(form), tuple(form.fields), form.prefix, form.auto_id, get_language(), data)
+    choices = tuple(
+        tuple(field.choices)
+        for field in form.fields.values()
+        if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField)
+    )
+    key = (type(form), tuple(form.fields), form.prefix, form.auto_id, get_language(), data, choices)
     html = _FILTER_FIELDS.get(key)
     if html is None:
         if len(_FILTER_FIELDS) >= _FILTER_FIELDS_MAX:

@@ -60,6 +60,8 @@ def due_now(delivery):
         "http://192.168.1.1/hook",
         "http://169.254.169.254/latest/meta-data",
         "http://[::1]/hook",
+        "http://[::ffff:10.0.0.8]/hook",  # an IPv4-mapped private address (the fetcher's rule catches it)
+        "http://100.64.0.1/hook",  # shared address space (carrier-grade NAT)
         "http://224.0.0.1/hook",
         "http://user:pw@203.0.113.9/hook",
         "https:///nohost",

@@ -403,3 +403,22 @@ def test_a_triage_search_saved_for_the_desk_is_not_offered_to_checkers(client, e
     )
     client.force_login(checker_user)
     assert f'data-saved="{saved.pk}"' not in client.get(reverse("claims:dashboard")).content.decode()
+
+
+def _filter_tags(page: str) -> str:
+    """The options of the list filter's tag select (not the bulk form's)."""
+    start = page.index('id="id_tag"')
+    return page[start : page.index("</select>", start)]
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_a_new_tag_is_offered_by_a_list_s_filter_already_shown_with_the_same_address(client, editor_user, language):
+    """The filter form is rendered once per address and language: a new tag must still show (it did not)."""
+    client.force_login(editor_user)
+    tags.tag_create(name="Older", actor=editor_user)  # the filter shows once the desk has a tag
+    url = reverse("claims:claim-list") + "?status=triage"
+    headers = {"accept-language": language}
+    before = _filter_tags(client.get(url, headers=headers).content.decode())
+    assert 'value="older"' in before and 'value="brand-new"' not in before
+    tags.tag_create(name="Brand new", actor=editor_user)
+    assert 'value="brand-new"' in _filter_tags(client.get(url, headers=headers).content.decode())
