@@ -200,12 +200,7 @@ def _request(scheme, host, port, target, address, policy, etag, last_modified, s
     if last_modified:
         headers["If-Modified-Since"] = last_modified
     timeout = urllib3.Timeout(connect=policy.connect_timeout, read=_remaining(policy, started, host))
-    if scheme == "https":
-        pool = urllib3.HTTPSConnectionPool(
-            address, port, server_hostname=host, assert_hostname=host, timeout=timeout, retries=False, maxsize=1
-        )
-    else:
-        pool = urllib3.HTTPConnectionPool(address, port, timeout=timeout, retries=False, maxsize=1)
+    pool = _pool(scheme, host, port, address, timeout)
     try:
         return pool.urlopen(
             "GET", target, headers=headers, redirect=False, preload_content=False, retries=False,
@@ -225,6 +220,25 @@ def _request(scheme, host, port, target, address, policy, etag, last_modified, s
         raise FetchConnectionError(
             _("The server “%(host)s” could not be reached (connection refused or dropped).") % {"host": host}
         ) from None
+
+
+def _pool(scheme: str, host: str, port: int, address: str, timeout) -> urllib3.HTTPConnectionPool:
+    """A connection to `address` (already checked) that speaks to `host`: TLS name and certificate included."""
+    if scheme == "https":
+        return urllib3.HTTPSConnectionPool(
+            address, port, server_hostname=host, assert_hostname=host, timeout=timeout, retries=False, maxsize=1
+        )
+    return urllib3.HTTPConnectionPool(address, port, timeout=timeout, retries=False, maxsize=1)
+
+
+def pinned_pool(url: str, *, policy: Policy, resolver=None) -> tuple[urllib3.HTTPConnectionPool, str, str]:
+    """For a request other than a fetch (a webhook's POST): (pool, target, Host header) for `url`,
+    its host resolved once, every address checked, the connection made to the checked one (so a DNS
+    answer that changes after the check is never used). Raises FetchBadURL or FetchRefusedAddress."""
+    scheme, host, port, target = _split(url)
+    address = _checked_address(host, port, policy=policy, resolver=resolver or socket.getaddrinfo)
+    timeout = urllib3.Timeout(connect=policy.connect_timeout, read=policy.read_timeout)
+    return _pool(scheme, host, port, address, timeout), target, host if port in (80, 443) else f"{host}:{port}"
 
 
 def _finish(url: str, response, *, policy: Policy, accept, started: float) -> Response:

@@ -32,7 +32,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from claims.fetch import address_refused
+from claims.fetch import FetchError, Policy, address_refused, pinned_pool
 from claims.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint, WebhookEvent
 from claims.models.webhooks import UNDELIVERED, new_secret
 
@@ -229,20 +229,28 @@ def _post(delivery: WebhookDelivery) -> tuple[int | None, str, int]:
         "X-Factcheck-Timestamp": timestamp,
         "X-Factcheck-Signature": sign(secret=endpoint.secret, timestamp=timestamp, body=body),
     }
-    timeout = urllib3.Timeout(
-        connect=settings.FACTCHECK_WEBHOOK_CONNECT_TIMEOUT, read=settings.FACTCHECK_WEBHOOK_READ_TIMEOUT
+    policy = Policy(
+        user_agent=USER_AGENT,
+        connect_timeout=settings.FACTCHECK_WEBHOOK_CONNECT_TIMEOUT,
+        read_timeout=settings.FACTCHECK_WEBHOOK_READ_TIMEOUT,
+        allowed_hosts=frozenset(host.lower() for host in settings.FACTCHECK_WEBHOOK_ALLOWED_HOSTS),
     )
     started = time.monotonic()
     try:
-        response = urllib3.request(
+        # Connect to the address just checked, not to whatever the name resolves to a moment later.
+        pool, target, headers["Host"] = pinned_pool(endpoint.url, policy=policy)
+    except FetchError as error:
+        return None, str(error), 0
+    try:
+        response = pool.urlopen(
             "POST",
-            endpoint.url,
+            target,
             body=body,
             headers=headers,
-            timeout=timeout,
             redirect=False,
             retries=False,
             preload_content=False,
+            assert_same_host=False,
         )
         response.read(4096, decode_content=False)  # a receiver's answer is not ours to keep
         response.release_conn()

@@ -248,6 +248,26 @@ def test_an_address_that_became_private_is_refused_before_sending(settings):
     assert delivery.status == "failed" and "private or local" in delivery.last_error
 
 
+def test_a_name_that_resolves_to_a_private_address_after_the_check_is_never_connected_to(settings, monkeypatch):
+    """DNS rebinding: public when checked, private a moment later. The POST goes to the checked address."""
+    import socket
+
+    settings.FACTCHECK_WEBHOOK_ALLOWED_HOSTS = []
+    answers = iter(["93.184.215.14", "127.0.0.1", "127.0.0.1", "127.0.0.1"])
+    connected = []
+    monkeypatch.setattr(
+        socket, "getaddrinfo", lambda *a, **k: [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (next(answers), 80))]
+    )
+    real_connect = socket.socket.connect
+    monkeypatch.setattr(socket.socket, "connect", lambda sock, addr: connected.append(addr) or real_connect(sock, addr))
+    endpoint = WebhookEndpoint.objects.create(name="Rebinding", url="http://rebind.example/hook", events=ALL)
+    delivery = webhooks.webhook_send_test(endpoint=endpoint, actor=UserFactory())
+    webhooks.webhook_deliver(delivery_id=delivery.pk)
+    delivery.refresh_from_db()
+    assert delivery.status == "failed" and connected == []
+    assert "private" in delivery.last_error
+
+
 def test_the_sweeper_requeues_lost_messages_and_attempts_whose_worker_died(receiver, local):
     endpoint = endpoint_for(receiver)
     long_ago = timezone.now() - timedelta(hours=1)
