@@ -26,6 +26,15 @@ def sample_text() -> str:
     return SAMPLE.read_text(encoding="utf-8")
 
 
+def once_in_ci(what: str) -> None:
+    """For tests CI runs once, in its PostgreSQL and Redis pass (the production shape), to keep `.ci/run`
+    well under 30 minutes; a developer's `make test` runs them on whatever database it has."""
+    import os
+
+    if IN_CI and os.environ.get("FACTCHECK_EXPECT_SERVICES") != "true":
+        pytest.skip(f"{what}: CI runs these once, in its PostgreSQL and Redis pass")
+
+
 def require_postgresql() -> None:
     """For PostgreSQL-only behaviour: runs in CI's PostgreSQL pass, skips on the SQLite default."""
     import os

@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import ROOT, require
+from tests.helpers import ROOT, once_in_ci, require
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = ROOT / "test-artifacts"
@@ -14,6 +14,11 @@ def pytest_runtest_makereport(item, call):
     outcome = yield
     report = outcome.get_result()
     setattr(item, f"report_{report.when}", report)
+
+
+@pytest.fixture(autouse=True)
+def _browser_stories_once_in_ci():
+    once_in_ci("the browser stories and audits")
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from claims.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
 from claims.services import webhooks
 from factcheck.celery import app as celery_app
 from tests.factories import ClaimFactory
+from tests.helpers import once_in_ci
 from tests.webhook_receiver import Receiver
 from tests.worker import Worker, wait_for
 
@@ -27,6 +28,7 @@ WORKER_ENV = {
 
 @pytest.fixture
 def worker(transactional_db, tmp_path, settings):
+    once_in_ci("webhook deliveries through a real worker")
     settings.FACTCHECK_WEBHOOK_ALLOWED_HOSTS = ["127.0.0.1"]
     eager = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = False
