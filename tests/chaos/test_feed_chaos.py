@@ -5,19 +5,16 @@ as without the hanging one; the hanging feed gives up at the read timeout, recor
 backs off. Prints the figures it measured.
 """
 
-import os
 import time
 from datetime import timedelta
 
 import pytest
 from django.conf import settings
-from django.db import connection
 from django.utils import timezone
 
 from claims.models import Feed
 from claims.services.feeds import feeds_poll_due
-from factcheck.celery import app as celery_app
-from tests.helpers import IN_CI
+from tests.chaos.test_chaos import _needs_postgresql_and_redis  # noqa: F401 (autouse: skips or fails without them)
 from tests.newsroom import Newsroom, paragraphs, rss
 from tests.worker import Worker, wait_for
 
@@ -25,19 +22,6 @@ pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 GOOD_FEEDS = 6
 READ_TIMEOUT = 3
-
-
-@pytest.fixture(autouse=True)
-def _needs_postgresql_and_redis():
-    ok = connection.vendor == "postgresql" and settings.CELERY_BROKER_URL.startswith("redis://")
-    if not ok:
-        if IN_CI and os.environ.get("FACTCHECK_EXPECT_SERVICES") == "true":
-            pytest.fail("CI's services pass must run on PostgreSQL and Redis")
-        pytest.skip("chaos tests need PostgreSQL and Redis (DATABASE_URL and REDIS_URL)")
-    eager = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = False
-    yield
-    celery_app.conf.task_always_eager = eager
 
 
 @pytest.fixture
