@@ -6,6 +6,10 @@ milliseconds against 100,000 claims. Stage two re-ranks the best candidates with
 survives paraphrase: character n-grams (inflections, compounds, misspellings), shared
 figures and shared capitalised names, combined by a logistic model trained on
 claim-matching data, so a score is a probability-like number that thresholds can use.
+With the encoder, the cosine of the two texts' embeddings joins them, and so does how much
+of the candidate's claim the query covers: BM25 asks how much of the query a document
+explains, which a long post spreads thin; a short fact-checked claim wholly inside it is the
+match even when the post says much else.
 """
 
 import json
@@ -28,7 +32,9 @@ from claims.nlp.vectors import VectorStore
 
 WEIGHTS_PATH = Path(__file__).parent / "data" / "matching.json"
 FEATURES = ("bm25", "chars", "figures", "names")
-DENSE_FEATURES = (*FEATURES, "dense")
+# Share of the candidate's claim (its first line) found in the query: weighted by the words' idf, and as a count.
+COVERAGE_FEATURES = ("covered", "covered_words")
+DENSE_FEATURES = (*FEATURES, *COVERAGE_FEATURES, "dense")
 CROSS_FEATURES = ("dense", "figures", "names")
 # The dense stage sees a text's first DENSE_CHARS characters (cleaned), cut at a space.
 DENSE_CHARS = 300
@@ -261,6 +267,9 @@ class MatchIndex:
         self._rows: list[int] = []  # (term, document, count) triples, appended as documents arrive
         self._cols: list[int] = []
         self._counts: list[int] = []
+        self._claim_docs: list[int] = []  # (document, term) pairs of each document's claim, its first line
+        self._claim_terms: list[int] = []
+        self._claim_matrix = sparse.csr_matrix((0, 0), dtype=np.float32)  # documents x terms, 1 where present
         self._matrix = sparse.csr_matrix((0, 0), dtype=np.float32)  # terms x documents, BM25 weights
         self._idf = np.zeros(0, dtype=np.float32)
         self._vectors = VectorStore(encoder.DIM)
@@ -287,6 +296,9 @@ class MatchIndex:
                 self._rows.append(self._vocab.setdefault(term, len(self._vocab)))
                 self._cols.append(position)
                 self._counts.append(count)
+            claim_terms = {self._vocab[t] for t in stems(dense_document_text(text), lang)}
+            self._claim_docs.extend([position] * len(claim_terms))
+            self._claim_terms.extend(claim_terms)
         self._reweigh()
         if self.dense and len(self.ids) > start:
             self._add_vectors(embed_documents(self.texts[start:]) if vectors is None else vectors, start)
@@ -307,6 +319,10 @@ class MatchIndex:
         norm = _K1 * (1 - _B + _B * lengths / max(lengths.mean() if n_docs else 1.0, 1e-9))
         data = counts * (_K1 + 1) / (counts + norm[cols]) * self._idf[rows]
         self._matrix = sparse.csr_matrix((data.astype(np.float32), (rows, cols)), shape=(n_terms, n_docs))
+        self._claim_matrix = sparse.csr_matrix(
+            (np.ones(len(self._claim_docs), dtype=np.float32), (self._claim_docs, self._claim_terms)),
+            shape=(n_docs, n_terms),
+        )
 
     def search(self, text: str, lang: str = "en", top: int = 5, exclude: Iterable[str] = ()) -> list[Match]:
         """The `top` documents most likely to state the same claim as `text`, best first."""
@@ -329,7 +345,7 @@ class MatchIndex:
             query = vectors[n] if self.dense else None
             candidates, signals = self._retrieve(text, lang, _CANDIDATES + len(excluded), query)
             retrieved.append(([i for i in candidates if self.ids[i] not in excluded], signals))
-        all_rows = self._features_many(texts, retrieved)
+        all_rows = self._features_many(texts, lang, retrieved)
         results = []
         for text, (candidates, _signals), rows in zip(texts, retrieved, all_rows, strict=True):
             scores = [
@@ -358,7 +374,7 @@ class MatchIndex:
         if self.dense and vector is None:
             vector = embed_queries([text])[0]
         candidates, signals = self._retrieve(text, lang, _CANDIDATES, vector)
-        return candidates, self._features_many([text], [(candidates, signals)])[0]
+        return candidates, self._features_many([text], lang, [(candidates, signals)])[0]
 
     def _retrieve(
         self, text: str, lang: str, limit: int, vector: np.ndarray | None = None
@@ -387,7 +403,7 @@ class MatchIndex:
             for i, cosine in zip(candidates, cosines, strict=True)
         }
 
-    def _features_many(self, texts: Sequence[str], retrieved) -> list[list[dict[str, float]]]:
+    def _features_many(self, texts: Sequence[str], lang: str, retrieved) -> list[list[dict[str, float]]]:
         """Feature rows per text for its candidates; each document's n-grams are computed once."""
         positions = sorted({i for candidates, _signals in retrieved for i in candidates})
         if not positions:
@@ -399,6 +415,7 @@ class MatchIndex:
         all_rows = []
         for q, (text, (candidates, signals)) in enumerate(zip(cleaned, retrieved, strict=True)):
             sims = (docs[[row_of[i] for i in candidates]] @ queries[q].T).toarray().ravel() if candidates else []
+            covered, covered_words = self._coverage(text, lang, candidates)
             query_figures, query_names = figures(text), names(text)
             rows = []
             for n, i in enumerate(candidates):
@@ -410,11 +427,26 @@ class MatchIndex:
                         "chars": float(sims[n]),
                         "figures": _overlap(query_figures, doc_figures),
                         "names": _overlap(query_names, doc_names),
+                        "covered": float(covered[n]),
+                        "covered_words": float(covered_words[n]),
                         "dense": dense,
                     }
                 )
             all_rows.append(rows)
         return all_rows
+
+    def _coverage(self, query: str, lang: str, candidates: list[int]) -> tuple[np.ndarray, np.ndarray]:
+        """For each candidate, the share of its claim's words the query has: idf-weighted, and counted."""
+        if not candidates:
+            return np.zeros(0), np.zeros(0)
+        present = np.zeros(len(self._vocab), dtype=np.float32)
+        present[[self._vocab[t] for t in set(stems(query, lang)) if t in self._vocab]] = 1.0
+        claims = self._claim_matrix[candidates]
+        weight, found = claims @ self._idf, claims @ (self._idf * present)
+        words, found_words = np.asarray(claims.sum(axis=1)).ravel(), claims @ present
+        return np.divide(found, weight, out=np.zeros_like(found), where=weight > 0), np.divide(
+            found_words, words, out=np.zeros_like(found_words), where=words > 0
+        )
 
     def _facets(self, position: int) -> tuple[set, set]:
         """A document's figures and names, computed once (candidates recur from query to query)."""

@@ -269,9 +269,9 @@ FACTCHECK_PRELOAD_LANGUAGES = envlist("FACTCHECK_PRELOAD_LANGUAGES", "fr")
 # threshold on, the claim is linked without asking (an editor can undo it); a match in another
 # language is only ever suggested. Suggest: the lowest score at which the top match is right
 # more often than not, out of fold on CheckThat! 2020's training tweets asked with and without
-# their fact-check in the library (`make models` prints it: 0.71). Confirm: a choice, as no
+# their fact-check in the library (`make models` prints it: 0.79). Confirm: a choice, as no
 # score reaches 97 % there; bench/matching.py prints the precision at both.
-FACTCHECK_MATCH_SUGGEST = envfloat("FACTCHECK_MATCH_SUGGEST", 0.71)
+FACTCHECK_MATCH_SUGGEST = envfloat("FACTCHECK_MATCH_SUGGEST", 0.79)
 FACTCHECK_MATCH_CONFIRM = envfloat("FACTCHECK_MATCH_CONFIRM", 0.99)
 if FACTCHECK_MATCH_CONFIRM < FACTCHECK_MATCH_SUGGEST:
     raise ImproperlyConfigured("FACTCHECK_MATCH_CONFIRM must not be below FACTCHECK_MATCH_SUGGEST.")

@@ -42,6 +42,36 @@ def test_an_unrelated_sentence_scores_far_below_a_true_repeat(index):
     assert not unrelated or unrelated[0].score < repeat[0].score / 3
 
 
+def test_coverage_is_the_share_of_the_candidate_s_claim_that_the_query_has_weighted_by_rarity():
+    built = matching.MatchIndex(dense=False)
+    built.add([("a", "Le chômage baisse en Bretagne.\nUn titre qui ne compte pas", "fr")])
+    built.add([("b", "Le chômage monte.", "fr")])
+    built.add([("c", "Rien à voir avec la Bretagne.", "fr")])  # the idf is the index's as it grows
+    covered, words = built._coverage("Selon lui, le chômage baisse partout.", "fr", [0, 1])
+    idf = {t: built._idf[built._vocab[t]] for t in ("chomag", "baiss", "bretagn", "mont")}
+    assert words.tolist() == pytest.approx([2 / 3, 1 / 2])  # the title's words are not the claim's
+    first = (idf["chomag"] + idf["baiss"]) / (idf["chomag"] + idf["baiss"] + idf["bretagn"])
+    assert covered.tolist() == pytest.approx([first, idf["chomag"] / (idf["chomag"] + idf["mont"])], rel=1e-5)
+
+
+def test_a_long_post_finds_the_short_claim_it_contains_before_a_claim_sharing_more_of_its_other_words():
+    """BM25 divided by the query's weight favours a document that explains more of a long post; the post
+    holds the whole of claim 1 and only scattered words of claim 2, which the coverage feature sees."""
+    built = matching.MatchIndex()
+    built.add(
+        [
+            ("1", "Le vaccin contre la grippe contient des puces électroniques.", "fr"),
+            ("2", "Le gouvernement a caché les chiffres de la grippe aux hôpitaux de Paris pendant l'hiver.", "fr"),
+        ]
+    )
+    post = (
+        "PARTAGEZ AVANT QUE CE SOIT SUPPRIMÉ !!! Les hôpitaux de Paris débordent cet hiver, le gouvernement "
+        "ment sur les chiffres, mes amis infirmiers me le disent tous les jours. Et maintenant la vérité : "
+        "le vaccin contre la grippe contient des puces électroniques. Réveillez-vous, Paris, gouvernement, chiffres."
+    )
+    assert built.search(post, "fr", 2)[0].doc_id == "1"
+
+
 def test_excluded_documents_are_never_returned(index):
     found = index.search("Tony Blinken se rendra en Chine.", "fr", 5, exclude={"2"})
     assert "2" not in [m.doc_id for m in found]
