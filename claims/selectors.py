@@ -30,10 +30,15 @@ from claims.models import (
 )
 from claims.services.tags import TAGS_CACHE_KEY
 
+# A list shows an article's title, outlet and language, never its text: a body (up to 150 kB) is not read
+# for each row. An entry point that needs it on a listed claim reads it back when asked.
+LIST_DEFERRED = ("article__body",)
+
 
 def claim_list(**filters) -> QuerySet:
-    """Claims with their article and assignee, narrowed by the desk's claim filters (`ClaimQuerySet.filtered`)."""
-    return Claim.objects.select_related("article", "assignee").filtered(**filters)
+    """Claims with their article (without its text) and assignee, narrowed by the desk's claim filters
+    (`ClaimQuerySet.filtered`)."""
+    return Claim.objects.select_related("article", "assignee").defer(*LIST_DEFERRED).filtered(**filters)
 
 
 @dataclass(frozen=True)
@@ -118,6 +123,7 @@ def open_matches() -> QuerySet:
     return (
         ClaimMatch.objects.exclude(status=MatchStatus.REJECTED)
         .select_related("earlier_claim__article", "fact_check")
+        .defer("earlier_claim__article__body")
         .prefetch_related(Prefetch("earlier_claim__verdicts", queryset=verdicts, to_attr="submitted_verdicts"))
         .order_by("status", "-score", "id")
     )
