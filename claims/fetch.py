@@ -109,8 +109,15 @@ class FetchBadURL(FetchError):
     pass
 
 
-def fetch(url: str, *, policy: Policy, accept: tuple[str, ...] = HTML_TYPES, etag: str = "", last_modified: str = "",
-          resolver=socket.getaddrinfo) -> Response:
+def fetch(
+    url: str,
+    *,
+    policy: Policy,
+    accept: tuple[str, ...] = HTML_TYPES,
+    etag: str = "",
+    last_modified: str = "",
+    resolver=socket.getaddrinfo,
+) -> Response:
     """GET `url` under `policy`, following redirects by hand; raises a FetchError with the reason in words.
 
     `accept`: the content types taken (others raise FetchWrongType). `etag`/`last_modified` make the
@@ -158,9 +165,7 @@ def _split(url: str) -> tuple[str, str, int, str]:
     except ValueError:
         raise FetchBadURL(_("“%(url)s” is not a web address.") % {"url": url[:200]}) from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise FetchBadURL(
-            _("Only http:// and https:// addresses can be fetched, not “%(url)s”.") % {"url": url[:200]}
-        )
+        raise FetchBadURL(_("Only http:// and https:// addresses can be fetched, not “%(url)s”.") % {"url": url[:200]})
     target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     return parts.scheme, parts.hostname, port or (443 if parts.scheme == "https" else 80), target
 
@@ -203,7 +208,12 @@ def _request(scheme, host, port, target, address, policy, etag, last_modified, s
     pool = _pool(scheme, host, port, address, timeout)
     try:
         return pool.urlopen(
-            "GET", target, headers=headers, redirect=False, preload_content=False, retries=False,
+            "GET",
+            target,
+            headers=headers,
+            redirect=False,
+            preload_content=False,
+            retries=False,
             assert_same_host=False,
         )
     except urllib3.exceptions.NewConnectionError:  # before TimeoutError, whose subclass it is
@@ -244,8 +254,14 @@ def pinned_pool(url: str, *, policy: Policy, resolver=None) -> tuple[urllib3.HTT
 def _finish(url: str, response, *, policy: Policy, accept, started: float) -> Response:
     host = urlsplit(url).hostname
     if response.status == 304:
-        return Response(url=url, status=304, content_type="", body=b"", etag=response.headers.get("ETag", ""),
-                        last_modified=response.headers.get("Last-Modified", ""))
+        return Response(
+            url=url,
+            status=304,
+            content_type="",
+            body=b"",
+            etag=response.headers.get("ETag", ""),
+            last_modified=response.headers.get("Last-Modified", ""),
+        )
     if response.status >= 400:
         raise FetchHTTPError(
             _("The server answered %(status)s (%(reason)s) for %(url)s.")

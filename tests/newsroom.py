@@ -93,8 +93,15 @@ class Newsroom:
         self.server.shutdown()
         self.server.server_close()
 
-    def add(self, path: str, body: bytes, *, content_type: str = "text/html; charset=utf-8", status: int = 200,
-            headers: dict | None = None) -> str:
+    def add(
+        self,
+        path: str,
+        body: bytes,
+        *,
+        content_type: str = "text/html; charset=utf-8",
+        status: int = 200,
+        headers: dict | None = None,
+    ) -> str:
         self.pages[path] = (status, content_type, body, headers or {})
         return self.base + path
 
@@ -105,17 +112,31 @@ class Newsroom:
             self.add(f"/news/{n}.html", article_page(f"Nouvelle {n}", paragraphs(1, f"nouvelle {n}")))
         self.add(
             "/rss.xml",
-            rss(base, [
-                {"title": "Nouvelle 1", "path": "/news/1.html"},  # a summary only: the page is fetched
-                {"title": "Nouvelle 2", "path": "/news/2.html",
-                 "content": "".join(f"<p>{p}</p>" for p in paragraphs(1, "contenu 2"))},
-            ]),
+            rss(
+                base,
+                [
+                    {"title": "Nouvelle 1", "path": "/news/1.html"},  # a summary only: the page is fetched
+                    {
+                        "title": "Nouvelle 2",
+                        "path": "/news/2.html",
+                        "content": "".join(f"<p>{p}</p>" for p in paragraphs(1, "contenu 2")),
+                    },
+                ],
+            ),
             content_type="application/rss+xml",
         )
         self.add(
             "/atom.xml",
-            atom(base, [{"title": "Ledger 1", "path": "/ledger/1",
-                         "content": "".join(f"<p>{p}</p>" for p in paragraphs(1, "ledger"))}]),
+            atom(
+                base,
+                [
+                    {
+                        "title": "Ledger 1",
+                        "path": "/ledger/1",
+                        "content": "".join(f"<p>{p}</p>" for p in paragraphs(1, "ledger")),
+                    }
+                ],
+            ),
             content_type="application/atom+xml",
         )
         self.add("/text.txt", b"plain text", content_type="text/plain")
@@ -162,8 +183,12 @@ class Newsroom:
                     self.send_header("Content-Length", "0")
                     self.end_headers()
                     return
-                self.send_page(200, "application/rss+xml", newsroom.pages["/rss.xml"][2],
-                               {"ETag": '"v1"', "Last-Modified": formatdate(usegmt=True)})
+                self.send_page(
+                    200,
+                    "application/rss+xml",
+                    newsroom.pages["/rss.xml"][2],
+                    {"ETag": '"v1"', "Last-Modified": formatdate(usegmt=True)},
+                )
 
             def route_huge(self):
                 # 50 MB, made as it is sent, with no Content-Length: only the reader's cap can stop it.

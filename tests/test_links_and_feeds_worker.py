@@ -19,7 +19,8 @@ def worker(tmp_path):
     celery_app.conf.task_always_eager = False
     # One worker on every queue (make run's shape); the worker reads base settings, so the allow-list is given.
     process = Worker(
-        tmp_path / "worker.log", settings.CELERY_BROKER_URL if settings.CELERY_BROKER_URL.startswith("redis") else None,
+        tmp_path / "worker.log",
+        settings.CELERY_BROKER_URL if settings.CELERY_BROKER_URL.startswith("redis") else None,
         env_extra={"FACTCHECK_FETCH_ALLOWED_HOSTS": "127.0.0.1", "FACTCHECK_FETCH_READ_TIMEOUT": "2"},
     )
     try:

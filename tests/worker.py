@@ -34,7 +34,11 @@ def wait_for(predicate, timeout: float, what: str, worker: "Worker | None" = Non
 
 class Worker:
     def __init__(
-        self, log: Path, broker_url: str | None = None, queues: str = "", env_extra: dict | None = None,
+        self,
+        log: Path,
+        broker_url: str | None = None,
+        queues: str = "",
+        env_extra: dict | None = None,
         concurrency: int = 1,
     ):
         self.log, self.broker_url, self.process = log, broker_url, None

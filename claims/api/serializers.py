@@ -192,7 +192,10 @@ class ArticleSerializer(ArticleSummarySerializer):
 class ArticleCreateSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
     body = serializers.CharField(
-        trim_whitespace=False, required=False, allow_blank=True, default="",
+        trim_whitespace=False,
+        required=False,
+        allow_blank=True,
+        default="",
         help_text="The article's text; leave it out and give `url` to have the page fetched by the worker.",
     )
     url = HttpUrlField(required=False, allow_blank=True, default="")
@@ -368,12 +371,30 @@ class FeedSerializer(serializers.ModelSerializer):
     class Meta:
         model = Feed
         fields = [
-            "id", "url", "title", "outlet", "language", "interval_minutes", "is_active", "last_polled_at",
-            "last_success_at", "last_error", "consecutive_failures", "next_poll_at", "items_seen", "items_ingested",
+            "id",
+            "url",
+            "title",
+            "outlet",
+            "language",
+            "interval_minutes",
+            "is_active",
+            "last_polled_at",
+            "last_success_at",
+            "last_error",
+            "consecutive_failures",
+            "next_poll_at",
+            "items_seen",
+            "items_ingested",
         ]
         read_only_fields = [
-            "title", "last_polled_at", "last_success_at", "last_error", "consecutive_failures", "next_poll_at",
-            "items_seen", "items_ingested",
+            "title",
+            "last_polled_at",
+            "last_success_at",
+            "last_error",
+            "consecutive_failures",
+            "next_poll_at",
+            "items_seen",
+            "items_ingested",
         ]
 
     def validate_interval_minutes(self, value: int) -> int:

@@ -296,9 +296,7 @@ class CanManageFeeds(permissions.BasePermission):
         return workflow.can_manage_feeds(request.user)
 
 
-class FeedViewSet(
-    mixins.ListModelMixin, mixins.CreateModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
-):
+class FeedViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """The feeds the desk monitors, with their last poll and error: editors only."""
 
     lookup_value_regex = IdConverter.regex

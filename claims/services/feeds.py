@@ -51,11 +51,23 @@ class FeedError(Exception):
     """A feed cannot be read; the message says why in words."""
 
 
-def feed_subscribe(*, url: str, outlet: str = "", language: str = "", interval_minutes: int = 30,
-                   is_active: bool = True, created_by=None) -> Feed:
+def feed_subscribe(
+    *,
+    url: str,
+    outlet: str = "",
+    language: str = "",
+    interval_minutes: int = 30,
+    is_active: bool = True,
+    created_by=None,
+) -> Feed:
     feed = Feed.objects.create(
-        url=url, outlet=outlet, language=language, interval_minutes=interval_minutes, is_active=is_active,
-        created_by=created_by, next_poll_at=timezone.now(),
+        url=url,
+        outlet=outlet,
+        language=language,
+        interval_minutes=interval_minutes,
+        is_active=is_active,
+        created_by=created_by,
+        next_poll_at=timezone.now(),
     )
     if feed.is_active:
         feed_poll_now(feed=feed)
@@ -152,8 +164,13 @@ def feed_poll(*, feed_id: int, token: str) -> bool:
         _record_cut_short(feed, done, len(entries))
         return True
     _record_success(feed, response, failures)
-    logger.info("Feed %s polled in %.2f s: %s items, %s failed", feed_id, time.monotonic() - started,
-                len(entries), len(failures))
+    logger.info(
+        "Feed %s polled in %.2f s: %s items, %s failed",
+        feed_id,
+        time.monotonic() - started,
+        len(entries),
+        len(failures),
+    )
     return True
 
 

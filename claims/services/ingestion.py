@@ -290,7 +290,9 @@ def _title_from_markdown(text: str) -> str:
 def article_input_from_html(html: str | bytes, *, url: str = "") -> ArticleInput:
     """An HTML page's article: its text, title, author, outlet and date, as trafilatura reads them."""
     doc = trafilatura.bare_extraction(
-        html, url=url or None, with_metadata=True,
+        html,
+        url=url or None,
+        with_metadata=True,
         date_extraction_params={"extensive_search": False, "original_date": True},
     )
     if doc is None or not (doc.text or "").strip():

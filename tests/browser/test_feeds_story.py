@@ -18,12 +18,30 @@ DESKTOP = {"width": 1366, "height": 900}
 PHONE = {"width": 390, "height": 844}
 
 WORDS = {
-    "fr": {"login": "Se connecter", "feeds": "Flux", "subscribe": "S’abonner", "poll": "Interroger maintenant",
-           "pause": "Mettre en pause", "paused": "En pause", "new": "Nouvel article", "save": "Enregistrer et extraire",
-           "ingested": "Importé", "extracted": "Extrait"},
-    "en": {"login": "Log in", "feeds": "Feeds", "subscribe": "Subscribe", "poll": "Poll now", "pause": "Pause",
-           "paused": "Paused", "new": "New article", "save": "Save and extract", "ingested": "Ingested",
-           "extracted": "Extracted"},
+    "fr": {
+        "login": "Se connecter",
+        "feeds": "Flux",
+        "subscribe": "S’abonner",
+        "poll": "Interroger maintenant",
+        "pause": "Mettre en pause",
+        "paused": "En pause",
+        "new": "Nouvel article",
+        "save": "Enregistrer et extraire",
+        "ingested": "Importé",
+        "extracted": "Extrait",
+    },
+    "en": {
+        "login": "Log in",
+        "feeds": "Feeds",
+        "subscribe": "Subscribe",
+        "poll": "Poll now",
+        "pause": "Pause",
+        "paused": "Paused",
+        "new": "New article",
+        "save": "Save and extract",
+        "ingested": "Ingested",
+        "extracted": "Extracted",
+    },
 }
 
 

@@ -60,8 +60,16 @@ def test_a_hanging_feed_costs_the_others_nothing_and_backs_off(fetch_worker):
     with Newsroom(hang_seconds=30) as newsroom:
         good = []
         for n in range(GOOD_FEEDS):
-            body = rss(newsroom.base, [{"title": f"F{n}", "path": f"/f{n}",
-                                        "content": "".join(f"<p>{p}</p>" for p in paragraphs(1, f"flux {n}"))}])
+            body = rss(
+                newsroom.base,
+                [
+                    {
+                        "title": f"F{n}",
+                        "path": f"/f{n}",
+                        "content": "".join(f"<p>{p}</p>" for p in paragraphs(1, f"flux {n}")),
+                    }
+                ],
+            )
             url = newsroom.add(f"/feed{n}.xml", body, content_type="application/rss+xml")
             good.append(Feed.objects.create(url=url))
         first = poll_round(good, fetch_worker)  # the worker's children import what polling needs

@@ -101,9 +101,7 @@ def test_case_3_the_database_refuses_a_claim_being_checked_without_an_assignee(c
         Claim.objects.filter(pk=claim.pk).update(assignee=None)
 
 
-def test_case_4_a_reviewer_sees_nothing_of_the_proposed_verdict_until_they_rate_it(
-    client, checker_user, editor_user
-):
+def test_case_4_a_reviewer_sees_nothing_of_the_proposed_verdict_until_they_rate_it(client, checker_user, editor_user):
     claim = _in_review(checker_user)
     client.force_login(editor_user)
     page = client.get(claim.get_absolute_url()).content.decode()

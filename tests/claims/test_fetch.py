@@ -45,7 +45,10 @@ def test_a_feed_is_sent_back_its_etag_and_a_304_has_no_body(newsroom):
     first = fetch.fetch(newsroom.base + "/etag.xml", policy=POLICY, accept=fetch.FEED_TYPES)
     assert first.etag == '"v1"' and first.last_modified and first.body.startswith(b"<?xml")
     second = fetch.fetch(
-        newsroom.base + "/etag.xml", policy=POLICY, accept=fetch.FEED_TYPES, etag=first.etag,
+        newsroom.base + "/etag.xml",
+        policy=POLICY,
+        accept=fetch.FEED_TYPES,
+        etag=first.etag,
         last_modified=first.last_modified,
     )
     assert second.not_modified is True and second.body == b""
@@ -121,9 +124,20 @@ def test_loopback_itself_is_refused_when_not_allowed(newsroom):
 
 @pytest.mark.parametrize(
     "address",
-    ["10.0.0.5", "172.16.3.4", "192.168.1.1", "169.254.169.254", "224.0.0.1", "0.0.0.0",  # noqa: S104
-     "::1", "fe80::1",
-     "fc00::1", "::ffff:10.0.0.1", "100.64.0.1", "240.0.0.1"],
+    [
+        "10.0.0.5",
+        "172.16.3.4",
+        "192.168.1.1",
+        "169.254.169.254",
+        "224.0.0.1",
+        "0.0.0.0",  # noqa: S104
+        "::1",
+        "fe80::1",
+        "fc00::1",
+        "::ffff:10.0.0.1",
+        "100.64.0.1",
+        "240.0.0.1",
+    ],
 )
 def test_private_link_local_multicast_and_reserved_addresses_are_refused(address):
     with pytest.raises(fetch.FetchRefusedAddress):
@@ -153,7 +167,9 @@ def test_the_connection_goes_to_the_address_that_was_checked_with_the_name_as_ho
     assert newsroom.headers["/article.html"]["Host"] == f"desk-news.test:{newsroom.port}"
 
 
-@pytest.mark.parametrize("url", ["ftp://example.org/file", "file:///etc/passwd", "gopher://x", "http://", "http://[::1"])
+@pytest.mark.parametrize(
+    "url", ["ftp://example.org/file", "file:///etc/passwd", "gopher://x", "http://", "http://[::1"]
+)
 def test_only_http_and_https_addresses_are_fetched(url):
     with pytest.raises(fetch.FetchBadURL):
         fetch.fetch(url, policy=POLICY)

@@ -28,7 +28,7 @@ def test_csv_lines_read_back_with_a_csv_reader():
 def test_csv_cells_write_times_and_dates_in_iso_8601_and_neutralise_list_cells():
     when = dt.datetime(2026, 11, 26, 9, 30, tzinfo=dt.UTC)
     out = "".join(csv_lines(["at", "on", "ok", "score", "list"], [[when, dt.date(2026, 12, 1), True, 0.5, ["=x"]]]))
-    assert out.splitlines()[1] == "2026-11-26T09:30:00+00:00,2026-12-01,True,0.5,\"[\"\"=x\"\"]\""
+    assert out.splitlines()[1] == '2026-11-26T09:30:00+00:00,2026-12-01,True,0.5,"[""=x""]"'
 
 
 def test_a_csv_for_excel_starts_with_a_byte_order_mark_and_only_then():

@@ -91,8 +91,11 @@ def test_an_item_whose_url_or_text_is_already_on_the_desk_is_a_duplicate(newsroo
 
 
 def test_the_same_story_in_two_feeds_is_ingested_once(newsroom, django_capture_on_commit_callbacks):
-    copy = newsroom.add("/copy.xml", newsroom.pages["/rss.xml"][2].replace(b"<guid>", b"<guid>copy-"),
-                        content_type="application/rss+xml")
+    copy = newsroom.add(
+        "/copy.xml",
+        newsroom.pages["/rss.xml"][2].replace(b"<guid>", b"<guid>copy-"),
+        content_type="application/rss+xml",
+    )
     poll(subscribe(newsroom.base + "/rss.xml"), django_capture_on_commit_callbacks)
     second = poll(subscribe(copy), django_capture_on_commit_callbacks)
     assert Article.objects.count() == 2 and second.items_ingested == 0 and second.items_seen == 2
@@ -114,8 +117,9 @@ def test_tracking_parameters_and_fragments_do_not_make_a_new_article():
         ("/redirect?to=http://127.0.0.2:1/feed.xml", "private network"),
     ],
 )
-def test_a_failing_feed_records_the_reason_in_words_and_backs_off(newsroom, django_capture_on_commit_callbacks,
-                                                                   path, words):
+def test_a_failing_feed_records_the_reason_in_words_and_backs_off(
+    newsroom, django_capture_on_commit_callbacks, path, words
+):
     feed = poll(subscribe(newsroom.base + path), django_capture_on_commit_callbacks)
     assert words in feed.last_error and feed.consecutive_failures == 1
     assert timedelta(seconds=50) < feed.next_poll_at - timezone.now() <= timedelta(minutes=1)
@@ -184,8 +188,9 @@ def test_a_poll_that_fails_halfway_keeps_whole_items_only(newsroom, monkeypatch,
     assert Feed.objects.get().items_ingested == 1
 
 
-def test_a_poll_out_of_time_keeps_no_etag_and_comes_back_for_the_rest(newsroom, settings,
-                                                                     django_capture_on_commit_callbacks):
+def test_a_poll_out_of_time_keeps_no_etag_and_comes_back_for_the_rest(
+    newsroom, settings, django_capture_on_commit_callbacks
+):
     settings.CELERY_TASK_SOFT_TIME_LIMIT = 0  # out of time after the first item
     feed = poll(subscribe(newsroom.base + "/etag.xml"), django_capture_on_commit_callbacks)
     assert Article.objects.count() == 0 and feed.etag == ""

@@ -105,15 +105,17 @@ def test_the_fetch_task_retries_only_errors_that_may_pass():
         ("/redirect?to=http://localhost:{port}/article.html", "private network or this machine"),
     ],
 )
-def test_permanent_failures_are_stored_in_words(newsroom, no_extraction, django_capture_on_commit_callbacks, path,
-                                                 words):
+def test_permanent_failures_are_stored_in_words(
+    newsroom, no_extraction, django_capture_on_commit_callbacks, path, words
+):
     article = ingest(newsroom.base + path.format(port=newsroom.port), django_capture_on_commit_callbacks).article
     assert article.extraction_status == ExtractionStatus.FAILED and words in article.extraction_error
     assert article.body == ""
 
 
-def test_a_page_whose_text_is_on_the_desk_fails_naming_that_article(newsroom, no_extraction,
-                                                                    django_capture_on_commit_callbacks):
+def test_a_page_whose_text_is_on_the_desk_fails_naming_that_article(
+    newsroom, no_extraction, django_capture_on_commit_callbacks
+):
     first = ingest(newsroom.base + "/article.html", django_capture_on_commit_callbacks).article
     copy = newsroom.add("/copy.html", newsroom.pages["/article.html"][2])
     article = ingest(copy, django_capture_on_commit_callbacks).article
@@ -135,8 +137,9 @@ def test_a_stale_or_repeated_fetch_message_does_nothing(newsroom, no_extraction,
     assert newsroom.hits["/article.html"] == 1
 
 
-def test_a_failed_fetch_is_tried_again_when_the_link_is_given_again(newsroom, no_extraction,
-                                                                    django_capture_on_commit_callbacks):
+def test_a_failed_fetch_is_tried_again_when_the_link_is_given_again(
+    newsroom, no_extraction, django_capture_on_commit_callbacks
+):
     url = newsroom.add("/later.html", b"", status=404)
     failed = ingest(url, django_capture_on_commit_callbacks).article
     assert failed.extraction_status == ExtractionStatus.FAILED

@@ -198,9 +198,7 @@ def test_a_bulk_upload_saves_in_one_transaction_so_a_failure_while_saving_leaves
     assert not Article.objects.exists() and sent == []
 
 
-def test_a_csv_row_longer_than_the_csv_modules_default_field_limit_is_an_article_like_any_other(
-    client, editor_user
-):
+def test_a_csv_row_longer_than_the_csv_modules_default_field_limit_is_an_article_like_any_other(client, editor_user):
     long_body = "Le chômage a baissé de 2 %. " * 5_000  # 140,000 characters; the csv module stops at 131,072
     rows = f"title,body\nUn,Le déficit a atteint 5 %.\nDeux,{long_body}\n"
     client.force_login(editor_user)

@@ -46,7 +46,7 @@ def test_reassigning_shows_the_current_checker_and_an_iso_due_date(client, edito
 def test_no_rating_is_preselected_and_a_verdict_without_one_is_refused():
     form = VerdictForm()
     assert form.fields["rating"].choices[0][0] == ""
-    assert 'selected' not in str(form["rating"]).split("</option>")[1]
+    assert "selected" not in str(form["rating"]).split("</option>")[1]
     assert VerdictForm({"rating": "", "summary": "Faux."}).is_valid() is False
 
 

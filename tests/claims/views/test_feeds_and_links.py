@@ -72,8 +72,11 @@ def test_the_feeds_link_is_in_the_navigation_for_editors_only(role, people):
 
 def test_a_feed_page_shows_its_last_error_and_counts(people):
     feed = Feed.objects.create(
-        url="http://127.0.0.1:9/feed.xml", last_error="The server answered 500 (Internal Server Error).",
-        consecutive_failures=3, items_seen=12, items_ingested=9,
+        url="http://127.0.0.1:9/feed.xml",
+        last_error="The server answered 500 (Internal Server Error).",
+        consecutive_failures=3,
+        items_seen=12,
+        items_ingested=9,
     )
     page = client_for(people["editor"]).get(feed.get_absolute_url()).content.decode()
     assert "The server answered 500" in page and "Failing (3 times in a row)" in page
@@ -114,8 +117,12 @@ def test_an_article_given_by_its_url_alone_goes_to_its_page_fetching(people, not
 
 
 def test_a_failed_fetch_shows_its_reason_and_an_editor_can_fetch_again(people, nothing_leaves):
-    article = ArticleFactory(body="", url="http://127.0.0.1:9/gone.html", extraction_status=ExtractionStatus.FAILED,
-                             extraction_error="The server answered 404 (Not Found).")
+    article = ArticleFactory(
+        body="",
+        url="http://127.0.0.1:9/gone.html",
+        extraction_status=ExtractionStatus.FAILED,
+        extraction_error="The server answered 404 (Not Found).",
+    )
     client = client_for(people["editor"])
     page = client.get(article.get_absolute_url()).content.decode()
     assert "The page could not be fetched:" in page and "404 (Not Found)" in page
