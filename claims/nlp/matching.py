@@ -439,14 +439,15 @@ class MatchIndex:
         """For each candidate, the share of its claim's words the query has: idf-weighted, and counted."""
         if not candidates:
             return np.zeros(0), np.zeros(0)
-        present = np.zeros(len(self._vocab), dtype=np.float32)
-        present[[self._vocab[t] for t in set(stems(query, lang)) if t in self._vocab]] = 1.0
-        claims = self._claim_matrix[candidates]
-        weight, found = claims @ self._idf, claims @ (self._idf * present)
-        words, found_words = np.asarray(claims.sum(axis=1)).ravel(), claims @ present
-        return np.divide(found, weight, out=np.zeros_like(found), where=weight > 0), np.divide(
-            found_words, words, out=np.zeros_like(found_words), where=words > 0
-        )
+        present = np.fromiter({self._vocab[t] for t in stems(query, lang) if t in self._vocab}, dtype=np.int32)
+        claims = self._claim_matrix[candidates]  # one row per candidate: its claim's term ids in `indices`
+        owner = np.repeat(np.arange(len(candidates)), np.diff(claims.indptr))
+        found = np.isin(claims.indices, present)
+        weights = self._idf[claims.indices]
+        n = len(candidates)
+        total, words = np.bincount(owner, weights, n), np.bincount(owner, minlength=n)
+        covered = np.divide(np.bincount(owner, weights * found, n), total, out=np.zeros(n), where=total > 0)
+        return covered, np.divide(np.bincount(owner, found, n), words, out=np.zeros(n), where=words > 0)
 
     def _facets(self, position: int) -> tuple[set, set]:
         """A document's figures and names, computed once (candidates recur from query to query)."""
