@@ -89,7 +89,7 @@ STAGES = (
     ("bm25", "ours, first stage (cleaned tweets, Snowball stems, BM25)"),
     ("words", "ours without the encoder (re-ranked: + character n-grams, figures, names)"),
     ("dense", "dense stage alone (multilingual-e5-small cosine)"),
-    ("all", "ours (BM25 and dense candidates, re-ranked with the cosine)"),
+    ("all", "ours (BM25 and dense candidates, re-ranked with the cosine and how much of each claim the query covers)"),
 )
 
 
