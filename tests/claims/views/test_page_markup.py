@@ -229,3 +229,26 @@ def test_the_filter_fields_rendered_once_per_query_are_those_of_the_form(with_st
                     tag = _render("{% load claim_rows %}{% claim_filter_fields filter_form %}", filter_form=form)
                     assert tag == _render(loop, filter_form=form)
     assert len(claim_rows._FILTER_FIELDS) == 2 * len(queries)
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_the_fast_truncation_gives_exactly_what_truncatechars_gives(language):
+    from django.template.defaultfilters import truncatechars
+
+    from claims.templatetags.claim_rows import truncated
+
+    texts = [
+        "",
+        "court",
+        "Le chômage a baissé de 2 % en 2023, selon l’Insee, « une première » depuis dix ans — dit-il.",
+        "Cafe\u0301 de\u0301compose\u0301 " * 8,  # combining accents: NFC composes them
+        "a\u0301\u0302\u0303" * 60,  # combinations NFC leaves as marks, which Truncator does not count
+        "x" * 39 + "\u0308" + "y" * 50,  # a mark just inside the part that is read
+        "x" * 41 + "\u0308" + "y" * 50,  # and just past it
+        "emoji 🙂👍🏽 " * 20,
+        "\u05e9\u05b8\u05c1\u05dc\u05d5\u05b9\u05dd " * 20,  # Hebrew with points
+    ]
+    with translation.override(language):
+        for text in texts:
+            for length in (0, 1, 2, 39, 40, 41, 90, 120, 500):
+                assert truncated(text, length) == truncatechars(text, length), (text[:20], length)
