@@ -123,7 +123,7 @@ def open_matches() -> QuerySet:
     return (
         ClaimMatch.objects.exclude(status=MatchStatus.REJECTED)
         .select_related("earlier_claim__article", "fact_check")
-        .defer("earlier_claim__article__body")
+        .defer(*(f"earlier_claim__{name}" for name in LIST_DEFERRED))
         .prefetch_related(Prefetch("earlier_claim__verdicts", queryset=verdicts, to_attr="submitted_verdicts"))
         .order_by("status", "-score", "id")
     )
