@@ -41,7 +41,7 @@ def sessions() -> dict[str, str]:
         "from claims.models import Article, Claim\n"
         "def key(user):\n"
         "    s = SessionStore(); s['_auth_user_id'] = str(user.pk)\n"
-        "    s['_auth_user_backend'] = 'django.contrib.auth.backends.ModelBackend'\n"
+        "    s['_auth_user_backend'] = 'claims.backends.DeskBackend'\n"
         "    s['_auth_user_hash'] = user.get_session_auth_hash(); s.create(); return s.session_key\n"
         "User = get_user_model()\n"
         "checker = User.objects.filter(groups__name='Checker').annotate(n=Count('assigned_claims')).order_by('-n')[0]\n"

@@ -334,7 +334,7 @@ def may_review(*, claim: Claim, user, verdict) -> bool:
 def reviewers_of(*, verdict: Verdict):
     """Everyone who may review `verdict` (see `may_review`): active people with the review role but its author."""
     people = get_user_model().objects.with_perm(
-        "claims.review_verdict", is_active=True, backend="django.contrib.auth.backends.ModelBackend"
+        "claims.review_verdict", is_active=True, backend="claims.backends.DeskBackend"
     )
     return people.exclude(pk=verdict.author_id)
 

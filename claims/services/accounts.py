@@ -8,6 +8,7 @@ from django.db.models import F
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
+from claims.backends import SESSION_EPOCH_ATTRIBUTE
 from claims.models import SessionEpoch
 
 
@@ -36,7 +37,12 @@ def api_tokens_revoke(*, user) -> int:
 
 
 def session_epoch(user) -> int:
-    """The count of the user's "sign out everywhere"; a session begun under another has ended."""
+    """The count of the user's "sign out everywhere"; a session begun under another has ended.
+
+    A request's user carries the count read with it (claims.backends.DeskBackend); others are asked.
+    """
+    if hasattr(user, SESSION_EPOCH_ATTRIBUTE):
+        return getattr(user, SESSION_EPOCH_ATTRIBUTE) or 0
     return SessionEpoch.objects.filter(user=user).values_list("epoch", flat=True).first() or 0
 
 

@@ -124,7 +124,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: counts failures, refuses locked-out logins
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, reading the session's user, its sign-out count and permissions in two queries.
+    "claims.backends.DeskBackend",
 ]
 # Login throttling: 5 failures for one username from one address, then a 15-minute cool-off.
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5)

@@ -1,8 +1,9 @@
 """The four pages `bench/pages.py` measures cost a fixed number of queries, pinned here on a desk big
 enough that one query per row would show (more rows than a page holds, every row with what it shows:
-matches, assignees, events). Each count is the page's own queries plus seven every desk page makes:
-the session, the user, their session epoch, their permissions (2), their unread notifications and their
-saved searches (the navigation's menu: one query; each search's count comes from the cache).
+matches, assignees, events). Each count is the page's own queries plus five every desk page makes:
+the session, the user with their session epoch (claims.backends.DeskBackend), their permissions (their
+own and their groups', one query), their unread notifications and their saved searches (the
+navigation's menu: one query; each search's count comes from the cache).
 
 The lists' tag filter offers the desk's tags, read once and cached until a tag changes: one query on a
 cold cache, none after."""
@@ -19,7 +20,7 @@ from tests.factories import ArticleFactory, ClaimFactory
 
 pytestmark = pytest.mark.django_db
 
-EVERY_PAGE = 7
+EVERY_PAGE = 5
 
 
 def _article_with_claims(n: int, prefix: str = "", **fields):
