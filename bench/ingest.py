@@ -15,6 +15,7 @@ import sys
 import threading
 import time
 from contextlib import closing
+from pathlib import Path
 
 import psycopg2
 from common import ROOT, SAMPLE, header, record, serving, table
@@ -130,6 +131,15 @@ def main() -> None:
         ["pipeline", "seconds", "ratio", "failed"],
     )
     print(f"\nLoad average before and after: {LOAD[0]} / {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    steps = subprocess.run(  # noqa: S603 -- our own interpreter and script
+        [sys.executable, "ingest_steps.py"],
+        env=ENV,
+        cwd=Path(__file__).parent,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    print(steps.stdout, end="")
 
 
 LOAD = [f"{os.getloadavg()[0]:.1f}"]
