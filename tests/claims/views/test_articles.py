@@ -25,12 +25,12 @@ def test_a_user_with_no_role_sees_nothing_of_the_desk(client, outsider):
 def test_the_article_list_uses_a_constant_number_of_queries(client, checker_user, django_assert_num_queries):
     ArticleFactory.create_batch(3)
     client.force_login(checker_user)
-    # 7 for the page, 1 for the session's epoch, 1 for the unread notifications and 1 for the saved searches
-    # in the navigation, 1 for the tags offered by the filter (cached: not on the next page) (the session,
-    # touched at login, is not saved again within the minute)
-    with django_assert_num_queries(11):
+    # 6 for the page (the user comes with their session epoch, their permissions in one query), 1 for the
+    # unread notifications and 1 for the saved searches in the navigation, 1 for the tags offered by the
+    # filter (cached: not on the next page) (the session, touched at login, is not saved again within the minute)
+    with django_assert_num_queries(9):
         client.get(reverse("claims:article-list"))
-    with django_assert_num_queries(10) as few:
+    with django_assert_num_queries(8) as few:
         client.get(reverse("claims:article-list"))
     ArticleFactory.create_batch(12)
     with django_assert_num_queries(len(few.captured_queries)):
