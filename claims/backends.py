@@ -43,7 +43,11 @@ class DeskBackend(ModelBackend):
             if user_obj.is_superuser:
                 permissions = Permission.objects.all()
             else:
-                permissions = Permission.objects.filter(Q(user=user_obj) | Q(group__user=user_obj))
+                # Two indexed subqueries (the user's grants, their groups' grants), not an OR across both
+                # joins, which would join every user's grants before filtering.
+                own = get_user_model().user_permissions.through.objects.filter(user=user_obj).values("permission_id")
+                via_groups = Permission.objects.filter(group__user=user_obj).values("pk")
+                permissions = Permission.objects.filter(Q(pk__in=own) | Q(pk__in=via_groups))
             pairs = permissions.values_list("content_type__app_label", "codename").order_by().distinct()
             user_obj._perm_cache = {f"{app_label}.{codename}" for app_label, codename in pairs}
         return user_obj._perm_cache
