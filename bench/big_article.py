@@ -6,8 +6,8 @@ each, the costliest shape per byte for the encoder, which pays per sentence as w
 token). Each is posted at 1 MB, which ingestion refuses up front (the reason is printed), and at
 the largest size it accepts (FACTCHECK_MAX_EXTRACT_BYTES), which must complete (extracted, and
 its claims matched) within 2 x the extraction alone of the same text: extract() in one process,
-no database, models loaded, measured just before it. BENCH_BIG_SHAPES picks shapes; BENCH_BIG_ALONE_1MB=1 also times the
-extraction alone at 1 MB (minutes per shape).
+no database, models loaded, measured just before it. BENCH_BIG_SHAPES picks shapes;
+BENCH_BIG_ALONE_1MB=1 also times the extraction alone at 1 MB (minutes per shape).
 """
 
 import json

@@ -88,6 +88,10 @@ def serving(env: dict, *gunicorn_args: str, worker: bool = False):
             process.terminate()
 
 
+# The worker's queue (CELERY_TASK_DEFAULT_QUEUE) and kombu's Redis keys for messages taken but not yet acknowledged.
+QUEUE_KEYS = ("extraction", "unacked", "unacked_index")
+
+
 def worker_idle(redis_url: str) -> bool:
     """Has the worker finished every task sent to it (extractions and the matching each one queues)?
 
@@ -97,8 +101,14 @@ def worker_idle(redis_url: str) -> bool:
     """
     import redis
 
-    client = redis.Redis.from_url(redis_url)
-    try:
-        return client.llen("extraction") == 0 and client.hlen("unacked") == 0
-    finally:
-        client.close()
+    queue, unacked, _index = QUEUE_KEYS
+    with redis.Redis.from_url(redis_url) as client:
+        return client.llen(queue) == 0 and client.hlen(unacked) == 0
+
+
+def queue_empty(redis_url: str) -> None:
+    """Drop an earlier run's tasks from the benchmark's own Redis database (a killed run leaves them)."""
+    import redis
+
+    with redis.Redis.from_url(redis_url) as client:
+        client.delete(*QUEUE_KEYS)

@@ -19,7 +19,7 @@ import time
 from collections import defaultdict
 
 import requests
-from common import ROOT, SAMPLE, header, serving, table
+from common import ROOT, SAMPLE, header, queue_empty, serving, table
 
 USERS, SECONDS = int(os.environ.get("BENCH_USERS", 50)), int(os.environ.get("BENCH_SECONDS", 60))
 DB = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/factcheck_bench")
@@ -46,11 +46,7 @@ def manage(*args):
 
 def prepare() -> None:
     """A new database, and the queue emptied of any earlier run's tasks (the benchmark's Redis database)."""
-    import redis
-
-    client = redis.Redis.from_url(ENV["REDIS_URL"])
-    client.delete("extraction", "unacked", "unacked_index")
-    client.close()
+    queue_empty(ENV["REDIS_URL"])
     subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", DB.rsplit("/", 1)[1]], check=True)
     subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", DB.rsplit("/", 1)[1]], check=True)
     manage("migrate", "--noinput")
