@@ -6,6 +6,7 @@ suggestion an editor rejected is remembered and never suggested again.
 """
 
 import threading
+import time
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -49,9 +50,13 @@ class _DeskIndex:
 
     Each refresh reads rows with an id above the highest seen, less LOOKBACK: ids are handed
     out before their transaction commits, so a row can become visible after a higher one.
+    Embedding what has no stored vector yet (a library just imported, a desk from before the
+    encoder) is bounded per refresh (FACTCHECK_MATCH_EMBED_SECONDS) and stored chunk by chunk:
+    the rest enters the index on the next refresh, and a task stopped midway loses nothing.
     """
 
     LOOKBACK = 5_000
+    CHUNK = 256
 
     def __init__(self):
         self.lock = threading.Lock()
@@ -75,8 +80,14 @@ class _DeskIndex:
             ]
             checks = self._unseen("f", FactCheck.objects.all(), "claim_reviewed", "headline", "language")
             new += [(f"f{pk}", f"{claim}\n{headline}", lang) for pk, claim, headline, lang in checks]
+            vectors = None
+            if new and self.index.dense:
+                vectors = _embeddings(new, self.CHUNK, settings.FACTCHECK_MATCH_EMBED_SECONDS)
+                new = new[: len(vectors)]  # the rest waits for the next refresh
             if new:
-                self.index.add(new, _embeddings(new) if self.index.dense else None)
+                self.index.add(new, vectors)
+                for doc_id, _text, _lang in new:
+                    self.seen[doc_id[0]].add(int(doc_id[1:]))
             return self.index
 
     def _unseen(self, kind: str, rows, *fields) -> list[tuple]:
@@ -86,12 +97,15 @@ class _DeskIndex:
         new_ids = [pk for pk in window if pk not in seen]
         if not new_ids:
             return []
-        seen.update(new_ids)
         return list(rows.filter(pk__in=new_ids).order_by("pk").values_list("pk", *fields))
 
 
-def _embeddings(documents: list[tuple[str, str, str]]):
-    """The documents' vectors: stored ones read back, the others embedded once and stored."""
+def _embeddings(documents: list[tuple[str, str, str]], chunk: int, seconds: float):
+    """The vectors of the documents, in order: stored ones read back, the others embedded and stored.
+
+    Embedding goes `chunk` documents at a time, each chunk stored as it is done, and stops
+    starting new chunks after `seconds`: the rows returned are for the first documents only.
+    """
     import numpy as np
 
     from claims.nlp import encoder
@@ -106,16 +120,23 @@ def _embeddings(documents: list[tuple[str, str, str]]):
             stored = model.objects.vectors(name, keys[start : start + 5_000])
             found.update((f"{kind}{pk}", bytes(vector)) for pk, vector in stored.items())
     missing = [(doc_id, text) for doc_id, text, _lang in documents if doc_id not in found]
-    if missing:
-        vectors = embed_documents([text for _id, text in missing])
+    started = time.monotonic()
+    for start in range(0, len(missing), chunk):
+        if start and time.monotonic() - started > seconds:
+            documents = documents[: next(n for n, (doc_id, *_rest) in enumerate(documents) if doc_id not in found)]
+            break
+        part = missing[start : start + chunk]
+        vectors = embed_documents([text for _id, text in part])
         rows = {kind: [] for kind in stores}
-        for (doc_id, _text), vector in zip(missing, vectors, strict=True):
+        for (doc_id, _text), vector in zip(part, vectors, strict=True):
             found[doc_id] = vector.astype("<f4").tobytes()
             model, key = stores[doc_id[0]]
             rows[doc_id[0]].append(model(**{key: int(doc_id[1:])}, encoder=name, vector=found[doc_id]))
         for kind, (model, _key) in stores.items():
             # A row deleted meanwhile, or stored by another worker first, is skipped.
             model.objects.bulk_create(rows[kind], ignore_conflicts=True, batch_size=1_000)
+    if not documents:
+        return np.zeros((0, encoder.DIM), dtype=np.float32)
     return np.stack([np.frombuffer(found[doc_id], dtype="<f4") for doc_id, _text, _lang in documents])
 
 

