@@ -4,8 +4,9 @@ Run by bench/ingest.py after its API run, on the same PostgreSQL database (so th
 that run's claims, as a desk's would): BENCH_STEPS_ARTICLES more articles go through the worker's own
 functions (`article_extract`, then `article_match`) in this process, and the CPU time of each step is
 summed: the NLP (spaCy and the scorer, whose encoder calls are shown apart), storing the claims, and
-matching, whose encoder calls (the claims embedded as documents of the index, and as queries) are
-shown apart from the rest of it (index refresh, search, match rows).
+matching, whose encoder calls (the claims embedded as documents of the index, and as queries when
+their scorer's vectors are not in the shared store) are shown apart from the rest of it (index
+refresh, search, match rows).
 """
 
 import collections
@@ -45,19 +46,19 @@ def main() -> None:
 
         return run
 
-    embed = encoder.embed
+    compute = encoder._compute  # where the model runs: a vector found in the shared store costs nothing here
 
-    def counted_embed(texts_, *args, **kwargs):
-        kind = "queries" if kwargs.get("query", encoder.PREFIX_IS_QUERY) else "documents"
+    def counted_compute(texts_, batch, max_chars, query):
+        kind = "queries" if query else "documents"
         name = "encoder, sentences" if step[0] == "NLP" else f"encoder, claims as {kind}"
         started = time.process_time()
         try:
-            return embed(texts_, *args, **kwargs)
+            return compute(texts_, batch, max_chars, query)
         finally:
             spent[name] += time.process_time() - started
             embedded[name] += len(texts_)
 
-    encoder.embed = counted_embed
+    encoder._compute = counted_compute
     pipeline.extract = timed("NLP", pipeline.extract)
     extraction._store = timed("store", extraction._store)
     models.load("fr")

@@ -33,6 +33,11 @@ BATCH = 32
 # statement it is: the encoder sees the first MAX_CHARS characters, cut at a space (about 40
 # tokens of French news; it spares a quarter of a news article's tokens, 10 % of the debates').
 MAX_CHARS = 150
+# Vectors kept in a shared store (`share`) live this long: long enough for the matching that
+# follows an extraction (minutes behind it after a burst), short enough not to pile up.
+SHARED_SECONDS = 3600
+
+_shared = None  # (store, seconds): see `share`
 
 
 def available() -> bool:
@@ -51,12 +56,29 @@ def load():
 
 
 def embed(
-    texts: Sequence[str], batch: int = BATCH, *, max_chars: int = MAX_CHARS, query: bool = PREFIX_IS_QUERY
+    texts: Sequence[str],
+    batch: int = BATCH,
+    *,
+    max_chars: int = MAX_CHARS,
+    query: bool = PREFIX_IS_QUERY,
+    keep: bool = False,
+    reuse: bool = False,
 ) -> np.ndarray:
     """L2-normalised vectors, one row per text, float32 (n, DIM).
 
-    `query` picks the model's "query: " prefix, else "passage: "; `max_chars` the clip.
+    `query` picks the model's "query: " prefix, else "passage: "; `max_chars` the clip. With a
+    store given to `share`: `keep` puts the vectors computed there, `reuse` takes the ones
+    found there and computes the others. The extraction's scorer keeps a sentence's "query: "
+    vector and the matcher reuses it for the same claim. The scorer never reuses: an
+    extraction costs the same whatever other articles said.
     """
+    if (keep or reuse) and _shared is not None and texts:
+        return _embed_shared(texts, batch, max_chars, query, reuse)
+    return _compute(texts, batch, max_chars, query)
+
+
+def _compute(texts: Sequence[str], batch: int, max_chars: int, query: bool) -> np.ndarray:
+    """The model's vectors of `texts` (the one place the model runs)."""
     out = np.zeros((len(texts), DIM), dtype=np.float32)
     if not texts:
         return out
@@ -65,6 +87,49 @@ def embed(
         chunk = [_clip(t, max_chars) for t in texts[start : start + batch]]
         out[start : start + len(chunk)] = model.encode(chunk, query)
     return out
+
+
+def share(store, seconds: int = SHARED_SECONDS) -> None:
+    """The store `embed(..., keep=True)` fills and `embed(..., reuse=True)` reads, for `seconds`.
+
+    `store` has Django's cache API (`get_many`, `set_many(mapping, timeout)`): with Redis the
+    worker's children share it. None stops sharing. A vector is a function of the model, the
+    clipped text and the prefix, and its key is made of the three, so whatever is found is what
+    `embed` would compute. A store that fails is skipped: the vectors are computed instead.
+    """
+    global _shared
+    _shared = None if store is None else (store, seconds)
+
+
+def _embed_shared(texts: Sequence[str], batch: int, max_chars: int, query: bool, reuse: bool) -> np.ndarray:
+    store, seconds = _shared
+    keys = [f"vec:{SHORT_NAME}:{_key(t, max_chars, query)}" for t in texts]
+    found = {}
+    if reuse:
+        try:
+            found = store.get_many(list(dict.fromkeys(keys)))
+        except Exception:  # the store is a cache: without it the vectors are computed
+            logger.warning("The shared vector store could not be read", exc_info=True)
+    missing = list(dict.fromkeys(k for k in keys if not _is_vector(found.get(k))))
+    if missing:
+        by_key = dict(zip(keys, texts, strict=True))
+        vectors = _compute([by_key[k] for k in missing], batch, max_chars, query)
+        computed = {k: v.astype("<f4").tobytes() for k, v in zip(missing, vectors, strict=True)}
+        found = {**found, **computed}
+        try:
+            store.set_many(computed, seconds)
+        except Exception:
+            logger.warning("The shared vector store could not be written", exc_info=True)
+    return np.stack([np.frombuffer(found[k], dtype="<f4") for k in keys]).astype(np.float32)
+
+
+def fits(text: str, max_chars: int = MAX_CHARS) -> bool:
+    """Does the clip keep all of `text` (so any longer clip gives the same vector)?"""
+    return len(" ".join(text.split())) <= max_chars
+
+
+def _is_vector(value) -> bool:
+    return isinstance(value, bytes) and len(value) == DIM * 4
 
 
 def _clip(text: str, max_chars: int = MAX_CHARS) -> str:

@@ -121,7 +121,8 @@ class EncoderScorer:
         chosen = np.zeros((len(texts), encoder.DIM), dtype=np.float32)
         if mask.any():
             wanted = [t for t, keep in zip(texts, mask, strict=True) if keep]
-            chosen[mask] = encoder.embed(wanted) if vectors is None else vectors[mask]
+            # kept: the matcher reuses a kept claim's vector as its query
+            chosen[mask] = encoder.embed(wanted, keep=True) if vectors is None else vectors[mask]
         embedding = np.where(mask, chosen @ self.embedding, self.embedding_mean)
         return embedding + self.ngram_part(texts), features * self.dense
 

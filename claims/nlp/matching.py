@@ -471,18 +471,32 @@ def dense_document_text(text: str) -> str:
 def embed_queries(texts: Sequence[str], cache: Path | None = None) -> np.ndarray:
     """Queries are embedded with the model's "query: " prefix, documents with "passage: " (as the
     model was trained for retrieval: on CheckThat! 2020 dev the asymmetric pair scores 0.825
-    MAP@5 re-ranked, "query: " on both sides 0.797). `cache` (an .npz) is for training and the bench."""
-    return _embed([dense_query_text(text) for text in texts], cache, query=True)
+    MAP@5 re-ranked, "query: " on both sides 0.797). `cache` (an .npz) is for training and the bench.
+
+    A query that the extraction's scorer saw whole (up to encoder.MAX_CHARS) has the very vector
+    the scorer computed, so it is taken from the encoder's shared store when the worker has one.
+    A longer query is embedded here: cutting it at the scorer's length would lose its end
+    (measured: CheckThat! 2020 dev 0.834 -> 0.820 MAP@5, claims-fr 0.712 -> 0.702).
+    """
+    cleaned = [dense_query_text(text) for text in texts]
+    if cache is not None:
+        return encoder.embed_cached(cleaned, cache, max_chars=DENSE_CHARS, query=True)
+    seen_whole = np.array([encoder.fits(text) for text in cleaned], dtype=bool)
+    out = np.zeros((len(cleaned), encoder.DIM), dtype=np.float32)
+    if seen_whole.any():
+        short = [text for text, whole in zip(cleaned, seen_whole, strict=True) if whole]
+        out[seen_whole] = encoder.embed(short, query=True, reuse=True)  # the scorer's clip: the same text
+    if not seen_whole.all():
+        long = [text for text, whole in zip(cleaned, seen_whole, strict=True) if not whole]
+        out[~seen_whole] = encoder.embed(long, max_chars=DENSE_CHARS, query=True)
+    return out
 
 
 def embed_documents(texts: Sequence[str], cache: Path | None = None) -> np.ndarray:
-    return _embed([dense_document_text(text) for text in texts], cache, query=False)
-
-
-def _embed(texts: list[str], cache: Path | None, *, query: bool) -> np.ndarray:
+    cleaned = [dense_document_text(text) for text in texts]
     if cache is None:
-        return encoder.embed(texts, max_chars=DENSE_CHARS, query=query)
-    return encoder.embed_cached(texts, cache, max_chars=DENSE_CHARS, query=query)
+        return encoder.embed(cleaned, max_chars=DENSE_CHARS, query=False)
+    return encoder.embed_cached(cleaned, cache, max_chars=DENSE_CHARS, query=False)
 
 
 def _best(scores: np.ndarray, limit: int) -> list[int]:

