@@ -264,14 +264,13 @@ class MatchIndex:
         self.texts: list[str] = []
         self.langs: list[str] = []
         self._vocab: dict[str, int] = {}
-        self._rows: list[int] = []  # (term, document, count) triples, appended as documents arrive
-        self._cols: list[int] = []
-        self._counts: list[int] = []
-        self._claim_docs: list[int] = []  # (document, term) pairs of each document's claim, its first line
-        self._claim_terms: list[int] = []
-        self._claim_matrix = sparse.csr_matrix((0, 0), dtype=np.float32)  # documents x terms, 1 where present
-        self._matrix = sparse.csr_matrix((0, 0), dtype=np.float32)  # terms x documents, BM25 weights
+        # Term counts, terms x documents, in blocks of consecutive documents (first document, CSR);
+        # BM25 weighs them at query time, so adding documents never rewrites what is there.
+        self._blocks: list[tuple[int, sparse.csr_matrix]] = []
+        self._lengths = np.zeros(0, dtype=np.float64)  # each document's count of terms
+        self._df = np.zeros(0, dtype=np.int64)  # each term's count of documents
         self._idf = np.zeros(0, dtype=np.float32)
+        self._claim_terms_of: list[np.ndarray] = []  # each document's claim (its first line): its term ids
         self._vectors = VectorStore(encoder.DIM)
         self._facet_cache: dict[int, tuple[set, set]] = {}
         self._position: dict[str, int] = {}
@@ -282,10 +281,14 @@ class MatchIndex:
     def add(self, documents: Iterable[tuple[str, str, str]], vectors: np.ndarray | None = None) -> None:
         """Add (id, text, lang) documents, with their embeddings if known (rows in the same order).
 
-        The BM25 weights are recomputed once per call, in numpy; missing embeddings are computed
-        in one batch.
+        The cost is the new documents' (their counts become one more block; blocks are merged
+        two by two as they grow, so each count is copied a logarithmic number of times);
+        missing embeddings are computed in one batch.
         """
         start = len(self.ids)
+        rows: list[int] = []
+        cols: list[int] = []
+        counts: list[int] = []
         for doc_id, text, lang in documents:
             position = len(self.ids)
             self._position[str(doc_id)] = position
@@ -293,16 +296,40 @@ class MatchIndex:
             self.texts.append(text)
             self.langs.append(lang)
             for term, count in Counter(stems(clean(text), lang)).items():
-                self._rows.append(self._vocab.setdefault(term, len(self._vocab)))
-                self._cols.append(position)
-                self._counts.append(count)
+                rows.append(self._vocab.setdefault(term, len(self._vocab)))
+                cols.append(position - start)
+                counts.append(count)
             # The first line's words are among the whole text's, just added (checked on all 10,389 CheckThat! claims).
             claim_terms = {self._vocab[t] for t in stems(dense_document_text(text), lang)}
-            self._claim_docs.extend([position] * len(claim_terms))
-            self._claim_terms.extend(claim_terms)
-        self._reweigh()
-        if self.dense and len(self.ids) > start:
+            self._claim_terms_of.append(np.fromiter(claim_terms, dtype=np.int32, count=len(claim_terms)))
+        added = len(self.ids) - start
+        if not added:
+            return
+        n_terms = len(self._vocab)
+        term_ids, doc_cols = np.asarray(rows, dtype=np.int32), np.asarray(cols, dtype=np.int32)
+        tf = np.asarray(counts, dtype=np.float32)
+        self._blocks.append((start, sparse.csr_matrix((tf, (term_ids, doc_cols)), shape=(n_terms, added))))
+        self._merge_blocks()
+        self._lengths = np.concatenate([self._lengths, np.bincount(doc_cols, weights=tf, minlength=added)])
+        self._df = np.bincount(term_ids, minlength=n_terms) + np.pad(self._df, (0, n_terms - len(self._df)))
+        n_docs = len(self.ids)
+        self._idf = np.log1p((n_docs - self._df + 0.5) / (self._df + 0.5)).astype(np.float32)
+        if self.dense:
             self._add_vectors(embed_documents(self.texts[start:]) if vectors is None else vectors, start)
+
+    def _merge_blocks(self) -> None:
+        """Merge the last two blocks while the last holds at least a quarter of the documents before it."""
+        while len(self._blocks) > 1 and 4 * self._blocks[-1][1].shape[1] >= self._blocks[-2][1].shape[1]:
+            (first, a), (_second, b) = self._blocks[-2], self._blocks[-1]
+            a, b = a.tocoo(), b.tocoo()
+            merged = sparse.csr_matrix(
+                (
+                    np.concatenate([a.data, b.data]),
+                    (np.concatenate([a.row, b.row]), np.concatenate([a.col, b.col + a.shape[1]])),
+                ),
+                shape=(max(a.shape[0], b.shape[0]), a.shape[1] + b.shape[1]),
+            )
+            self._blocks[-2:] = [(first, merged)]
 
     def _add_vectors(self, vectors: np.ndarray, start: int) -> None:
         vectors = np.asarray(vectors, dtype=np.float32).reshape(-1, encoder.DIM)
@@ -310,20 +337,25 @@ class MatchIndex:
             raise ValueError(f"{len(vectors)} embeddings for {len(self.ids) - start} documents")
         self._vectors.add(vectors)
 
-    def _reweigh(self) -> None:
-        rows, cols = np.asarray(self._rows, dtype=np.int32), np.asarray(self._cols, dtype=np.int32)
-        counts = np.asarray(self._counts, dtype=np.float32)
-        n_docs, n_terms = len(self.ids), len(self._vocab)
-        lengths = np.bincount(cols, weights=counts, minlength=n_docs)
-        df = np.bincount(rows, minlength=n_terms)
-        self._idf = np.log1p((n_docs - df + 0.5) / (df + 0.5)).astype(np.float32)
-        norm = _K1 * (1 - _B + _B * lengths / max(lengths.mean() if n_docs else 1.0, 1e-9))
-        data = counts * (_K1 + 1) / (counts + norm[cols]) * self._idf[rows]
-        self._matrix = sparse.csr_matrix((data.astype(np.float32), (rows, cols)), shape=(n_terms, n_docs))
-        self._claim_matrix = sparse.csr_matrix(
-            (np.ones(len(self._claim_docs), dtype=np.float32), (self._claim_docs, self._claim_terms)),
-            shape=(n_docs, n_terms),
-        )
+    def _bm25(self, known: list[tuple[int, int]]) -> np.ndarray:
+        """Okapi BM25 of every document for the query's (term id, count) pairs: only those terms' postings."""
+        terms = np.asarray([term for term, _n in known], dtype=np.int64)
+        weight = self._idf[terms].astype(np.float64) * np.asarray([n for _t, n in known], dtype=np.float64)
+        avgdl = max(float(self._lengths.mean()), 1e-9)
+        docs, values = [], []
+        for first, block in self._blocks:
+            present = terms < block.shape[0]  # a term newer than the block has no count in it
+            if not present.any():
+                continue
+            postings = block[terms[present]]
+            tf = postings.data.astype(np.float64)
+            doc = postings.indices + first
+            norm = _K1 * (1 - _B + _B * self._lengths[doc] / avgdl)
+            docs.append(doc)
+            values.append(tf * (_K1 + 1) / (tf + norm) * np.repeat(weight[present], np.diff(postings.indptr)))
+        if not docs:
+            return np.zeros(len(self.ids), dtype=np.float32)
+        return np.bincount(np.concatenate(docs), np.concatenate(values), len(self.ids)).astype(np.float32)
 
     def search(self, text: str, lang: str = "en", top: int = 5, exclude: Iterable[str] = ()) -> list[Match]:
         """The `top` documents most likely to state the same claim as `text`, best first."""
@@ -390,8 +422,7 @@ class MatchIndex:
         lexical: list[int] = []
         scores = None
         if known:
-            terms = [term for term, _n in known]
-            scores = np.asarray(self._matrix[terms].T @ np.asarray([n for _t, n in known], dtype=np.float32)).ravel()
+            scores = self._bm25(known)
             scores /= float(sum(self._idf[t] * n for t, n in known)) or 1.0
             lexical = [i for i in _best(scores, limit) if scores[i] > 0]
         if vector is None or not len(self.ids):
@@ -441,10 +472,11 @@ class MatchIndex:
         if not candidates:
             return np.zeros(0), np.zeros(0)
         present = np.fromiter({self._vocab[t] for t in stems(query, lang) if t in self._vocab}, dtype=np.int32)
-        claims = self._claim_matrix[candidates]  # one row per candidate: its claim's term ids in `indices`
-        owner = np.repeat(np.arange(len(candidates)), np.diff(claims.indptr))
-        found = np.isin(claims.indices, present)
-        weights = self._idf[claims.indices]
+        claims = [self._claim_terms_of[i] for i in candidates]
+        indices = np.concatenate(claims)
+        owner = np.repeat(np.arange(len(candidates)), [len(terms) for terms in claims])
+        found = np.isin(indices, present)
+        weights = self._idf[indices]
         n = len(candidates)
         total, words = np.bincount(owner, weights, n), np.bincount(owner, minlength=n)
         covered = np.divide(np.bincount(owner, weights * found, n), total, out=np.zeros(n), where=total > 0)

@@ -4,7 +4,7 @@ import pytest
 
 from claims.nlp import matching
 from claims.nlp.trec import average_precision, mean_average_precision, read_qrels, read_tsv, run_lines
-from tests.helpers import ROOT
+from tests.helpers import DATA, ROOT, require
 
 LIBRARY = [
     ("1", "Le chômage a baissé de 2 % en 2023 selon l'INSEE.", "fr"),
@@ -70,6 +70,25 @@ def test_a_long_post_finds_the_short_claim_it_contains_before_a_claim_sharing_mo
         "le vaccin contre la grippe contient des puces électroniques. Réveillez-vous, Paris, gouvernement, chiffres."
     )
     assert built.search(post, "fr", 2)[0].doc_id == "1"
+
+
+def test_documents_added_one_by_one_rank_and_score_exactly_as_documents_added_at_once():
+    """Adding never rewrites what is there (BM25 weighs the counts at query time): a desk that grows
+    an article at a time must rank as the same desk indexed at start, merges of its blocks included."""
+    source = DATA / "claim-matching-en" / "verified_claims.tsv"
+    require(source.exists(), f"{source} is absent (../shared/data)")
+    library = read_tsv(source, "vclaim", ("title",))[:400]
+    documents = [(doc_id, text, "en") for doc_id, text in library] + [(f"x{n}", t, lang) for n, t, lang in LIBRARY]
+    queries = ["Obama released Guantanamo detainees who returned to terrorism"] + [library[k][1][:80] for k in (3, 399)]
+    at_once, one_by_one = matching.MatchIndex(dense=False), matching.MatchIndex(dense=False)
+    at_once.add(documents)
+    for document in documents:
+        one_by_one.add([document])
+    assert len(one_by_one._blocks) < len(documents) / 2  # merged as they grew
+    for query in queries:
+        expected = at_once.search(query, "en", 5)
+        assert expected and one_by_one.search(query, "en", 5) == expected
+        assert (one_by_one._bm25([(0, 1)]) == at_once._bm25([(0, 1)])).all()
 
 
 def test_excluded_documents_are_never_returned(index):
