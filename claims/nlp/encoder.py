@@ -95,7 +95,8 @@ def share(store, seconds: int = SHARED_SECONDS) -> None:
     `store` has Django's cache API (`get_many`, `set_many(mapping, timeout)`): with Redis the
     worker's children share it. None stops sharing. A vector is a function of the model, the
     clipped text and the prefix, and its key is made of the three, so whatever is found is what
-    `embed` would compute. A store that fails is skipped: the vectors are computed instead.
+    `embed` would compute. Only the vectors of texts the clip kept whole are kept (the only ones
+    a caller asks for again). A store that fails is skipped: the vectors are computed instead.
     """
     global _shared
     _shared = None if store is None else (store, seconds)
@@ -103,7 +104,7 @@ def share(store, seconds: int = SHARED_SECONDS) -> None:
 
 def _embed_shared(texts: Sequence[str], batch: int, max_chars: int, query: bool, reuse: bool) -> np.ndarray:
     store, seconds = _shared
-    keys = [f"vec:{SHORT_NAME}:{_key(t, max_chars, query)}" for t in texts]
+    keys = [_store_key(t, max_chars, query) for t in texts]
     found = {}
     if reuse:
         try:
@@ -116,11 +117,21 @@ def _embed_shared(texts: Sequence[str], batch: int, max_chars: int, query: bool,
         vectors = _compute([by_key[k] for k in missing], batch, max_chars, query)
         computed = {k: v.astype("<f4").tobytes() for k, v in zip(missing, vectors, strict=True)}
         found = {**found, **computed}
+        # A cut text's vector is not kept: a caller with a longer clip never asks for the cut.
+        whole = {k: v for k, v in computed.items() if fits(by_key[k], max_chars)}
         try:
-            store.set_many(computed, seconds)
+            if whole:
+                store.set_many(whole, seconds)
         except Exception:
             logger.warning("The shared vector store could not be written", exc_info=True)
     return np.stack([np.frombuffer(found[k], dtype="<f4") for k in keys]).astype(np.float32)
+
+
+def _store_key(text: str, max_chars: int, query: bool) -> str:
+    """The shared store's key: the model and its version, the prefix and the clipped text."""
+    prefix = "query: " if query else "passage: "
+    digest = hashlib.sha1(f"{NAME}\n{prefix}{_clip(text, max_chars)}".encode(), usedforsecurity=False)
+    return f"vec:{digest.hexdigest()}"
 
 
 def fits(text: str, max_chars: int = MAX_CHARS) -> bool:

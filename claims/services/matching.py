@@ -85,7 +85,11 @@ class _DeskIndex:
                 vectors = _embeddings(new, self.CHUNK, settings.FACTCHECK_MATCH_EMBED_SECONDS)
                 new = new[: len(vectors)]  # the rest waits for the next refresh
             if new:
-                self.index.add(new, vectors)
+                try:
+                    self.index.add(new, vectors)
+                except BaseException:  # a time limit inside `add` leaves it half-grown: rebuild next time
+                    self.index = None
+                    raise
                 for doc_id, _text, _lang in new:
                     self.seen[doc_id[0]].add(int(doc_id[1:]))
             return self.index
@@ -114,18 +118,26 @@ def _embeddings(documents: list[tuple[str, str, str]], chunk: int, seconds: floa
     name = f"{encoder.NAME}/passage/{DENSE_CHARS}"
     stores = {"c": (ClaimEmbedding, "claim_id"), "f": (FactCheckEmbedding, "fact_check_id")}
     found: dict[str, bytes] = {}
-    for kind, (model, _key) in stores.items():
-        keys = [int(doc_id[1:]) for doc_id, _text, _lang in documents if doc_id[0] == kind]
-        for start in range(0, len(keys), 5_000):  # SQLite allows a bounded number of query parameters
-            stored = model.objects.vectors(name, keys[start : start + 5_000])
-            found.update((f"{kind}{pk}", bytes(vector)) for pk, vector in stored.items())
+
+    def read_stored(doc_ids) -> None:
+        for kind, (model, _key) in stores.items():
+            keys = [int(doc_id[1:]) for doc_id in doc_ids if doc_id[0] == kind]
+            for start in range(0, len(keys), 5_000):  # SQLite allows a bounded number of query parameters
+                stored = model.objects.vectors(name, keys[start : start + 5_000])
+                found.update((f"{kind}{pk}", bytes(vector)) for pk, vector in stored.items())
+
+    read_stored([doc_id for doc_id, _text, _lang in documents])
     missing = [(doc_id, text) for doc_id, text, _lang in documents if doc_id not in found]
     started = time.monotonic()
     for start in range(0, len(missing), chunk):
         if start and time.monotonic() - started > seconds:
             documents = documents[: next(n for n, (doc_id, *_rest) in enumerate(documents) if doc_id not in found)]
             break
-        part = missing[start : start + chunk]
+        if start:  # another worker child may have stored these meanwhile
+            read_stored([doc_id for doc_id, _text in missing[start : start + chunk]])
+        part = [(doc_id, text) for doc_id, text in missing[start : start + chunk] if doc_id not in found]
+        if not part:
+            continue
         vectors = embed_documents([text for _id, text in part])
         rows = {kind: [] for kind in stores}
         for (doc_id, _text), vector in zip(part, vectors, strict=True):

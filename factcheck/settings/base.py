@@ -274,9 +274,9 @@ FACTCHECK_PRELOAD_LANGUAGES = envlist("FACTCHECK_PRELOAD_LANGUAGES", "fr")
 # score reaches 97 % there; bench/matching.py prints the precision at both.
 FACTCHECK_MATCH_SUGGEST = envfloat("FACTCHECK_MATCH_SUGGEST", 0.79)
 FACTCHECK_MATCH_CONFIRM = envfloat("FACTCHECK_MATCH_CONFIRM", 0.99)
-# How long one matching task may spend embedding claims and fact-checks that have no stored
-# vector yet (a library just imported): well inside CELERY_TASK_SOFT_TIME_LIMIT; the rest is
-# embedded by the next tasks (until then those rows are not searched).
+# After this long embedding claims and fact-checks that have no stored vector yet (a library
+# just imported), a matching task starts no new chunk of 256 (8-12 s each): well inside
+# CELERY_TASK_SOFT_TIME_LIMIT. The rest is embedded by the next tasks (until then not searched).
 FACTCHECK_MATCH_EMBED_SECONDS = envint("FACTCHECK_MATCH_EMBED_SECONDS", 120)
 if FACTCHECK_MATCH_CONFIRM < FACTCHECK_MATCH_SUGGEST:
     raise ImproperlyConfigured("FACTCHECK_MATCH_CONFIRM must not be below FACTCHECK_MATCH_SUGGEST.")

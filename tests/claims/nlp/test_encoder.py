@@ -172,6 +172,7 @@ class _Counting:
 def counting(installed, monkeypatch):
     counted = _Counting(encoder.load())
     monkeypatch.setattr(encoder, "load", lambda: counted)
+    encoder.share(None)  # an earlier extraction in this process left Django's cache as the store
     yield counted
     encoder.share(None)
 
@@ -187,7 +188,18 @@ def test_a_kept_vector_is_reused_and_equals_the_computed_one(counting):
     # Another clip or prefix is another vector, never taken for this one.
     encoder.embed(KNOWN[:1], reuse=True, max_chars=20)
     encoder.embed(KNOWN[:1], reuse=True, query=False)
-    assert len(store) == 4 and len(counting.encoded[True]) == 5 and counting.encoded[False] == KNOWN[:1]
+    assert len(counting.encoded[True]) == 5 and counting.encoded[False] == KNOWN[:1]
+    assert len(store) == 3  # the text cut at 20 characters: its vector is not kept
+
+
+def test_a_vector_kept_under_another_prefix_or_model_is_never_taken(counting, monkeypatch):
+    store = _Store()
+    encoder.share(store)
+    encoder.embed(["passage: " + KNOWN[0]], keep=True)  # a query whose text looks like a prefixed passage
+    encoder.embed(KNOWN[:1], reuse=True, query=False)
+    monkeypatch.setattr(encoder, "NAME", "another model")
+    encoder.embed(["passage: " + KNOWN[0]], reuse=True)
+    assert len(counting.encoded[True]) == 2 and counting.encoded[False] == KNOWN[:1]
 
 
 def test_keeping_never_reads_so_an_extraction_costs_the_same_whatever_came_before(counting):

