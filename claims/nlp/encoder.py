@@ -128,7 +128,11 @@ def _embed_shared(texts: Sequence[str], batch: int, max_chars: int, query: bool,
 
 
 def _store_key(text: str, max_chars: int, query: bool) -> str:
-    """The shared store's key: the model and its version, the prefix and the clipped text."""
+    """The shared store's key: the model and its version, the prefix and the clipped text.
+
+    Not the clip's length: a text the clip keeps whole has one key (and one vector) whatever
+    the length, which is how the matcher's 300-character queries find the scorer's vectors.
+    """
     prefix = "query: " if query else "passage: "
     digest = hashlib.sha1(f"{NAME}\n{prefix}{_clip(text, max_chars)}".encode(), usedforsecurity=False)
     return f"vec:{digest.hexdigest()}"

