@@ -177,7 +177,9 @@ def article_match(*, article_id: int) -> MatchResult:
     every = list(article.claims.all())
     claims = [claim for claim in every if claim.status != ClaimStatus.DISMISSED]
     own = {f"c{claim.pk}" for claim in every}
-    found = index.search_many([claim.display_text for claim in claims], article.language, TOP, exclude=own)
+    found = _still_on_the_desk(
+        index.search_many([claim.display_text for claim in claims], article.language, TOP, exclude=own)
+    )
     wanted = {
         (claim, match.doc_id): match
         for claim, matches in zip(claims, found, strict=True)
@@ -205,6 +207,26 @@ def article_match(*, article_id: int) -> MatchResult:
     result.suggested = len(created) - result.confirmed
     result.claims = sorted({claim.pk for claim, _doc_id in wanted})
     return result
+
+
+def _still_on_the_desk(found: list[list]) -> list[list]:
+    """The matches whose claim or fact-check is still there, and not a dismissed claim.
+
+    The process's index only grows: a claim that re-extraction replaced, or whose article was
+    deleted, stays in it, and one dismissed after it was indexed too. A match row pointing at a
+    deleted claim would fail the whole task at commit (foreign keys are checked then).
+    """
+    wanted = {"c": set(), "f": set()}
+    for matches in found:
+        for match in matches:
+            wanted[match.doc_id[0]].add(int(match.doc_id[1:]))
+    if not wanted["c"] and not wanted["f"]:
+        return found
+    claims = Claim.objects.filter(pk__in=wanted["c"]).exclude(status=ClaimStatus.DISMISSED)
+    live = {f"c{pk}" for pk in claims.values_list("pk", flat=True)} if wanted["c"] else set()
+    if wanted["f"]:
+        live |= {f"f{pk}" for pk in FactCheck.objects.filter(pk__in=wanted["f"]).values_list("pk", flat=True)}
+    return [[match for match in matches if match.doc_id in live] for matches in found]
 
 
 def _match_row(claim: Claim, match, language: str) -> ClaimMatch:

@@ -330,3 +330,22 @@ def test_a_refresh_stopped_while_the_index_grows_rebuilds_it_next_time(editor_us
     assert matching._desk_index.index is None  # not the half-grown one
     monkeypatch.undo()
     assert len(matching._desk_index.refreshed()) == 5
+
+
+@pytest.mark.django_db(transaction=True)  # foreign keys are checked at the real commit
+def test_a_claim_deleted_or_dismissed_after_it_was_indexed_is_never_matched(settings):
+    settings.FACTCHECK_MATCH_SUGGEST, settings.FACTCHECK_MATCH_CONFIRM = 0.3, 0.99
+    earlier, repeat = claim_with(EARLIER), claim_with(REPEAT)
+    matching.article_match(article_id=repeat.article_id)  # the index now holds both
+    assert ClaimMatch.objects.filter(claim=repeat, earlier_claim=earlier).exists()
+    ClaimMatch.objects.all().delete()
+    earlier.article.delete()  # as a re-extraction replaces an untouched claim
+    dismissed = claim_with(EARLIER + " Selon l'INSEE.")
+    matching.article_match(article_id=repeat.article_id)
+    assert ClaimMatch.objects.filter(claim=repeat, earlier_claim=dismissed).exists()
+    ClaimMatch.objects.all().delete()
+    dismissed.status = ClaimStatus.DISMISSED
+    dismissed.save()
+
+    result = matching.article_match(article_id=repeat.article_id)  # would fail at commit on the deleted claim
+    assert result.suggested == result.confirmed == 0 and not ClaimMatch.objects.exists()
