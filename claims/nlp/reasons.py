@@ -5,9 +5,12 @@ kept only when it sets the sentence apart from the rest of its text: a part of t
 (a cue's weight times its value, or the model's own share) counts when it is at least
 MARGIN above the same part for the text's average sentence. "Names a place" on every
 sentence of an article about China, or "sums up the text" on all of them, tells an
-editor nothing, so it is not shown.
+editor nothing, so it is not shown. A part that more than half of the text's sentences reach
+("relates a past event" in a news story) is shown only when nothing rarer sets the sentence
+apart, so that a kept claim always says why.
 """
 
+import bisect
 from collections.abc import Sequence
 
 from claims.nlp.cues import Cues
@@ -41,6 +44,7 @@ PARAMS = {
 }
 MARGIN = 0.15  # in log-odds: about a 4 % change of a mid-range score
 MAX_REASONS = 4
+COMMON = 0.5  # a cue on more than this share of the text's sentences is not what sets one apart
 MIN_SENTENCES_TO_COMPARE = 3
 
 
@@ -52,19 +56,25 @@ def reasons(parts: Sequence[dict[str, float]], found: Sequence[Cues]) -> list[li
     """
     compare = len(parts) >= MIN_SENTENCES_TO_COMPARE
     names = {name for p in parts for name in p if name in CODES}
-    mean = {n: sum(p.get(n, 0.0) for p in parts) / len(parts) for n in names} if compare else {}
-    return [_distinguishing(p, cue, mean) for p, cue in zip(parts, found, strict=True)]
+    values = {n: sorted(p.get(n, 0.0) for p in parts) for n in names} if compare else {}
+    return [_distinguishing(p, cue, values) for p, cue in zip(parts, found, strict=True)]
 
 
-def _distinguishing(part: dict[str, float], found: Cues, mean: dict[str, float]) -> list[dict]:
-    gaps = []
+def _distinguishing(part: dict[str, float], found: Cues, values: dict[str, list[float]]) -> list[dict]:
+    rare, common = [], []
     for name, value in part.items():
         if name not in CODES or (name != "model" and (value <= 0 or not found.values.get(name))):
             continue
-        gap = value - mean.get(name, 0.0)
-        if gap >= MARGIN:
-            gaps.append((gap, name))
-    return [reason(name, found) for _gap, name in sorted(gaps, reverse=True)[:MAX_REASONS]]
+        others = values.get(name)
+        gap = value - (sum(others) / len(others) if others else 0.0)
+        if gap < MARGIN:
+            continue
+        # Shared by more than half of the text's sentences at this sentence's level or above: shown
+        # only when nothing rarer sets the sentence apart.
+        as_high = len(others) - bisect.bisect_left(others, value - 1e-9) if others else 0
+        (common if others and as_high > len(others) * COMMON else rare).append((gap, name))
+    chosen = sorted(rare, reverse=True)[:MAX_REASONS] or sorted(common, reverse=True)[:1]
+    return [reason(name, found) for _gap, name in chosen]
 
 
 def reason(code: str, found: Cues | None = None) -> dict:

@@ -104,6 +104,8 @@ def test_reasons_set_a_sentence_apart_none_is_given_to_every_sentence(sample, ev
     codes = [{r["code"] for r in c.reasons} for c in every_sentence.claims]
     assert len(codes) == 23 and not set.intersection(*codes)
     assert sum("central" in c for c in codes) <= len(codes) // 3  # "sums up the text" was on all of them
+    # "relates a past event" was on 12 of 23: no reason now is on more than half of the sentences
+    assert max(sum(code in c for c in codes) for code in set().union(*codes)) <= len(codes) // 2
     assert all(c.reasons for c in sample[1].claims)  # a kept claim says why
 
 
