@@ -1,5 +1,7 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext as _
 
+from claims import workflow
 from claims.models import (
     Article,
     Assignment,
@@ -14,6 +16,7 @@ from claims.models import (
     Review,
     Verdict,
 )
+from claims.services.extraction import article_reextract
 
 
 @admin.register(Article)
@@ -21,8 +24,27 @@ class ArticleAdmin(admin.ModelAdmin):
     list_display = ["id", "title", "outlet", "language", "published_on", "extraction_status", "created_at"]
     list_filter = ["extraction_status", "language", "outlet"]
     search_fields = ["title", "outlet", "author", "url", "body"]
-    readonly_fields = ["content_hash", "extraction_token", "created_at", "updated_at"]
+    # The threshold applies only through a re-extraction (the article page, the API, the action below).
+    readonly_fields = [
+        "content_hash",
+        "extraction_token",
+        "claim_threshold",
+        "extraction_threshold",
+        "created_at",
+        "updated_at",
+    ]
     date_hierarchy = "created_at"
+    actions = ["reextract"]
+
+    @admin.action(description=_("Extract the claims again, keeping the desk's work"))
+    def reextract(self, request, queryset):
+        try:
+            for article in queryset:
+                article_reextract(article=article, actor=request.user, keep_human_work=True)
+        except workflow.NotAllowed as error:
+            self.message_user(request, str(error), messages.ERROR)
+            return
+        self.message_user(request, _("%(count)s articles queued for extraction.") % {"count": len(queryset)})
 
 
 @admin.register(Claim)

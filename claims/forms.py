@@ -285,6 +285,19 @@ class ManualClaimForm(forms.Form):
     start = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
 
 
+class ClaimThresholdForm(forms.Form):
+    """An article's own claim threshold, applied by extracting it again; empty: the scorer's line."""
+
+    threshold = forms.FloatField(
+        label=_("Claim threshold"),
+        min_value=0.0,
+        max_value=1.0,
+        required=False,
+        widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}),
+        help_text=_("A score between 0 and 1. Leave it empty for the scorer's own line."),
+    )
+
+
 def checker_queryset():
     return get_user_model().objects.filter(is_active=True, groups__name=CHECKER_GROUP).order_by("username")
 

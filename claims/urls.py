@@ -31,6 +31,7 @@ urlpatterns = [
     path("articles/<id:pk>/", articles.article_detail, name="article-detail"),
     path("articles/<id:pk>/progress/", articles.article_progress, name="article-progress"),
     path("articles/<id:pk>/refetch/", articles.article_refetch, name="article-refetch"),
+    path("articles/<id:pk>/reextract/", articles.article_reextract_view, name="article-reextract"),
     path("articles/<id:pk>/claims/new/", triage.claim_add, name="claim-add"),
     path("articles/<id:pk>/report/", reports.article_report, name="article-report"),
     path("articles/<id:pk>/report.pdf", reports.article_report_pdf, name="article-report-pdf"),

@@ -176,6 +176,13 @@ def can_submit_articles(user) -> bool:
     return has_role(user, "manage_articles")
 
 
+def can_reextract(user) -> bool:
+    """Extract an article's claims again, at the scorer's line or at the article's own (its claim
+    threshold): the desk's editors, who decide how much of a text is triaged. Claims that carry the
+    desk's work are kept whatever the entry point (`services.extraction.article_reextract`)."""
+    return is_editor(user) and can_submit_articles(user)
+
+
 def can_manage_feeds(user) -> bool:
     """Subscribe the desk to feeds, edit, pause, resume and poll them: the desk's editors, who choose its sources."""
     return is_editor(user) and can_submit_articles(user)

@@ -175,6 +175,8 @@ class ArticleSummarySerializer(serializers.ModelSerializer):
             "extraction_error",
             "progress_done",
             "progress_total",
+            "claim_threshold",
+            "extraction_threshold",
             "tags",
             "created_at",
         ]
@@ -205,6 +207,18 @@ class ArticleCreateSerializer(serializers.Serializer):
         required=False, allow_blank=True, default="", help_text="YYYY-MM-DD, YYYY-MM or YYYY"
     )
     language = serializers.ChoiceField(choices=["", "fr", "en"], required=False, default="")
+
+
+class ReextractSerializer(serializers.Serializer):
+    threshold = serializers.FloatField(
+        min_value=0.0,
+        max_value=1.0,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="The article's own claim threshold from now on (0-1; lower keeps more sentences); "
+        "null or left out: the scorer's own line.",
+    )
 
 
 class ArticleCreatedSerializer(serializers.Serializer):

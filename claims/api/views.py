@@ -23,6 +23,7 @@ from claims.converters import IdConverter
 from claims.models import Article, Claim, ExportJob, Feed
 from claims.services import accounts, assignment, transitions, verification
 from claims.services.exports import export_request
+from claims.services.extraction import article_reextract
 from claims.services.feeds import feed_subscribe
 from claims.services.ingestion import ArticleInput, article_ingest
 from claims.views import reports as report_views
@@ -132,6 +133,20 @@ class ArticleViewSet(
         result = article_ingest(data=ArticleInput(**data.validated_data), submitted_by=request.user)
         body = {"id": result.article.pk, "status": result.article.extraction_status, "created": result.created}
         return Response(body, status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK)
+
+    @extend_schema(request=s.ReextractSerializer, responses={202: s.ArticleSummarySerializer})
+    @action(detail=True, methods=["post"])
+    def reextract(self, request, pk=None):
+        """Extract the article's claims again at `threshold`; claims that carry the desk's work are kept."""
+        require(request, workflow.can_reextract)
+        article = self.get_object()
+        data = s.ReextractSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        article_reextract(
+            article=article, actor=request.user, keep_human_work=True, threshold=data.validated_data["threshold"]
+        )
+        article.refresh_from_db()
+        return Response(s.ArticleSummarySerializer(article).data, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(responses={200: OpenApiTypes.OBJECT})
     @action(detail=True, methods=["get"])

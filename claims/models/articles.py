@@ -91,6 +91,8 @@ class Article(TimeStampedModel):
         blank=True,
         validators=[MinValueValidator(0.0), MaxValueValidator(1.0)],
     )
+    # The line the last extraction applied (this article's own, else the scorer's): what the page tells.
+    extraction_threshold = models.FloatField(_("threshold of the last extraction"), null=True, blank=True)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("submitted by"),
@@ -111,6 +113,16 @@ class Article(TimeStampedModel):
                 condition=~models.Q(body="")
                 | (~models.Q(url="") & models.Q(extraction_status__in=["fetching", "failed"])),
                 name="article_body_not_empty",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(claim_threshold__isnull=True)
+                | models.Q(claim_threshold__gte=0.0, claim_threshold__lte=1.0),
+                name="article_claim_threshold_is_a_score",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(extraction_threshold__isnull=True)
+                | models.Q(extraction_threshold__gte=0.0, extraction_threshold__lte=1.0),
+                name="article_extraction_threshold_is_a_score",
             ),
         ]
         indexes = [

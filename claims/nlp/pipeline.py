@@ -85,6 +85,7 @@ def _extract_sentences(
         claims=claims,
         scorer_version=f"{rank.version}+{models.describe(language)}",
         limited_support=models.model_name(language) is None and language not in ("en",),
+        threshold=float(threshold),
     )
 
 

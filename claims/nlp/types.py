@@ -34,3 +34,4 @@ class Extraction:
     claims: list[ExtractedClaim]
     scorer_version: str
     limited_support: bool = False
+    threshold: float | None = None  # the score from which a sentence was kept (the scorer's or the caller's)

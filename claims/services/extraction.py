@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from claims import workflow
 from claims.models import Article, Claim, ExtractionStatus, WebhookEvent
 from claims.services.webhooks import article_data, webhook_emit
 from claims.tasks import extract_article, match_article
@@ -141,6 +142,7 @@ def _store(article: Article, token: str, result) -> None:
             extraction_finished_at=timezone.now(),
             progress_done=result.sentences,
             progress_total=result.sentences,
+            extraction_threshold=result.threshold,
         )
         if not finished:
             logger.info("Article %s was re-queued while extracting; result discarded", article.pk)
@@ -188,11 +190,14 @@ def _mark_failed(article_id: int, token: str, reason: str) -> None:
 UNCHANGED = object()  # article_reextract(threshold=…) not given: the article keeps its own
 
 
-def article_reextract(*, article: Article, keep_human_work: bool = False, threshold=UNCHANGED) -> None:
+def article_reextract(*, article: Article, actor=None, keep_human_work: bool = False, threshold=UNCHANGED) -> None:
     """Queue extraction again. Refused when claims carry human work, unless it is to be kept.
 
-    `threshold` sets the article's own claim threshold (None: back to the scorer's).
+    `threshold` sets the article's own claim threshold (None: back to the scorer's). `actor`, the
+    person asking (pages, API, admin), must be allowed by the workflow; commands run without one.
     """
+    if actor is not None and not workflow.can_reextract(actor):
+        raise workflow.NotAllowed(_("Only the desk's editors can extract an article's claims again."))
     worked = article.claims.with_desk_work()
     if worked.exists() and not keep_human_work:
         raise ExtractionRefused(

@@ -1,13 +1,22 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from claims import selectors, workflow
-from claims.forms import ArticleFilterForm, ArticleSubmitForm, ManualClaimForm, SavedSearchForm, TagApplyForm
+from claims.forms import (
+    ArticleFilterForm,
+    ArticleSubmitForm,
+    ClaimThresholdForm,
+    ManualClaimForm,
+    SavedSearchForm,
+    TagApplyForm,
+)
 from claims.models import ExtractionStatus
+from claims.services.extraction import article_reextract
 from claims.services.ingestion import (
     BULK_SUFFIXES,
     ArticleInput,
@@ -78,9 +87,14 @@ def article_create(request):
 
 @desk_required
 def article_detail(request, pk: int):
-    article = get_article_for_user(request, pk)
+    return _article_page(request, get_article_for_user(request, pk))
+
+
+def _article_page(request, article, threshold_form=None, status: int = 200):
     # What the page shows of each claim: not its entities, reasons or types (JSON decoded per row).
     claims = list(article.claims.defer("entities", "reasons", "types").order_by("start"))
+    if threshold_form is None and workflow.can_reextract(request.user):
+        threshold_form = ClaimThresholdForm(initial={"threshold": article.claim_threshold})
     return render(
         request,
         "claims/article_detail.html",
@@ -92,8 +106,34 @@ def article_detail(request, pk: int):
             "add_form": ManualClaimForm(),
             "tag_form": TagApplyForm() if workflow.can_tag(request.user) else None,
             "tag_url": reverse("claims:article-tags", args=[article.pk]),
+            "threshold_form": threshold_form,
         },
+        status=status,
     )
+
+
+@desk_required
+@require_POST
+def article_reextract_view(request, pk: int):
+    """Extract the article again at the threshold given (empty: the scorer's line), keeping the desk's work."""
+    require(request, workflow.can_reextract)
+    article = get_article_for_user(request, pk)
+    form = ClaimThresholdForm(request.POST)
+    if not form.is_valid():
+        return _article_page(request, article, threshold_form=form, status=400)
+    threshold = form.cleaned_data["threshold"]
+    article_reextract(article=article, actor=request.user, keep_human_work=True, threshold=threshold)
+    if article.awaits_page:
+        messages.success(request, _("The page is being fetched again; its claims are extracted next."))
+    elif threshold is None:
+        messages.success(request, _("The claims are being extracted again at the scorer's own line."))
+    else:
+        messages.success(
+            request,
+            _("The claims are being extracted again: every sentence scoring at least %(threshold)s.")
+            % {"threshold": floatformat(threshold, 2)},
+        )
+    return redirect(article)
 
 
 @desk_required

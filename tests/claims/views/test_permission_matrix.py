@@ -58,6 +58,14 @@ GETS = [
 
 POSTS = [
     Case(
+        "extract the article again at its own threshold",
+        EDITORS,
+        lambda c: reverse("claims:article-reextract", args=[c.article_id]),
+        method="post",
+        data=lambda p: {"threshold": "0.25"},
+        changed=lambda claim, before: Article.objects.get(pk=claim.article_id).claim_threshold == 0.25,
+    ),
+    Case(
         "keep",
         EDITORS,
         lambda c: reverse("claims:claim-transition", args=[c.pk, "keep"]),
