@@ -274,6 +274,7 @@ class MatchIndex:
         self._vectors = VectorStore(encoder.DIM)
         self._facet_cache: dict[int, tuple[set, set]] = {}
         self._position: dict[str, int] = {}
+        self._retired = np.zeros(0, dtype=np.int64)  # positions no search returns (see `retire`)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -312,10 +313,13 @@ class MatchIndex:
         self._merge_blocks()
         self._lengths = np.concatenate([self._lengths, np.bincount(doc_cols, weights=tf, minlength=added)])
         self._df = np.bincount(term_ids, minlength=n_terms) + np.pad(self._df, (0, n_terms - len(self._df)))
-        n_docs = len(self.ids)
-        self._idf = np.log1p((n_docs - self._df + 0.5) / (self._df + 0.5)).astype(np.float32)
+        self._weigh_terms()
         if self.dense:
             self._add_vectors(embed_documents(self.texts[start:]) if vectors is None else vectors, start)
+
+    def _weigh_terms(self) -> None:
+        n_docs = len(self.ids) - len(self._retired)
+        self._idf = np.log1p((n_docs - self._df + 0.5) / (self._df + 0.5)).astype(np.float32)
 
     def _merge_blocks(self) -> None:
         """Merge the last two blocks while the last holds at least a quarter of the documents before it."""
@@ -341,7 +345,8 @@ class MatchIndex:
         """Okapi BM25 of every document for the query's (term id, count) pairs: only those terms' postings."""
         terms = np.asarray([term for term, _n in known], dtype=np.int64)
         weight = self._idf[terms].astype(np.float64) * np.asarray([n for _t, n in known], dtype=np.float64)
-        avgdl = max(float(self._lengths.mean()), 1e-9)
+        live = len(self.ids) - len(self._retired)
+        avgdl = max(float(self._lengths.sum() - self._lengths[self._retired].sum()) / max(live, 1), 1e-9)
         docs, values = [], []
         for first, block in self._blocks:
             present = terms < block.shape[0]  # a term newer than the block has no count in it
@@ -356,6 +361,26 @@ class MatchIndex:
         if not docs:
             return np.zeros(len(self.ids), dtype=np.float32)
         return np.bincount(np.concatenate(docs), np.concatenate(values), len(self.ids)).astype(np.float32)
+
+    def retire(self, doc_ids: Iterable[str]) -> None:
+        """Documents no search returns again (a claim deleted since it was added).
+
+        They leave BM25's statistics (document frequencies, count and average length), so the
+        others score as in an index built without them; their counts stay in the blocks, their
+        vectors are zeroed, and no search returns them, however many there are.
+        """
+        positions = {self._position[str(d)] for d in doc_ids if str(d) in self._position}
+        new = np.setdiff1d(np.fromiter(positions, dtype=np.int64, count=len(positions)), self._retired)
+        if not len(new):
+            return
+        for first, block in self._blocks:
+            columns = new[(new >= first) & (new < first + block.shape[1])] - first
+            if len(columns):
+                terms = block[:, columns].nonzero()[0]
+                self._df[: block.shape[0]] -= np.bincount(terms, minlength=block.shape[0])
+        self._retired = np.union1d(self._retired, new)
+        self._vectors.clear(new)
+        self._weigh_terms()
 
     def search(self, text: str, lang: str = "en", top: int = 5, exclude: Iterable[str] = ()) -> list[Match]:
         """The `top` documents most likely to state the same claim as `text`, best first."""
@@ -424,11 +449,13 @@ class MatchIndex:
         if known:
             scores = self._bm25(known)
             scores /= float(sum(self._idf[t] * n for t, n in known)) or 1.0
+            scores[self._retired] = 0.0
             lexical = [i for i in _best(scores, limit) if scores[i] > 0]
         if vector is None or not len(self.ids):
             return lexical, {i: (float(scores[i]), 0.0) for i in lexical}
         nearest, _cosines = self._vectors.nearest(vector, limit)
-        candidates = list(dict.fromkeys(lexical + [int(i) for i in nearest]))
+        retired = set(self._retired.tolist()) if len(self._retired) else ()
+        candidates = list(dict.fromkeys(lexical + [int(i) for i in nearest if int(i) not in retired]))
         cosines = self._vectors.cosines(vector, candidates)
         return candidates, {
             i: (float(scores[i]) if scores is not None else 0.0, float(cosine))

@@ -33,6 +33,11 @@ class VectorStore:
         self._data[self._size : end] = vectors
         self._size = end
 
+    def clear(self, positions) -> None:
+        """Zero these rows: a cosine of 0 ranks them below any related document."""
+        positions = np.asarray(positions, dtype=np.int64)
+        self._data[positions[positions < self._size]] = 0.0  # a words-only index holds no vectors
+
     def nearest(self, vector: np.ndarray, limit: int) -> tuple[np.ndarray, np.ndarray]:
         """Positions of the `limit` closest vectors by cosine, best first, and their cosines."""
         cosines = self.vectors @ np.asarray(vector, dtype=np.float32)

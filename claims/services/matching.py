@@ -167,7 +167,7 @@ class MatchResult:
     claims: list[int] = field(default_factory=list)
 
 
-def article_match(*, article_id: int) -> MatchResult:
+def article_match(*, article_id: int, again: bool = True) -> MatchResult:
     """Match every open claim of the article; idempotent (a repeated run updates the same rows)."""
     article = Article.objects.filter(pk=article_id).only("pk", "language").first()  # not its body
     result = MatchResult()
@@ -177,9 +177,17 @@ def article_match(*, article_id: int) -> MatchResult:
     every = list(article.claims.all())
     claims = [claim for claim in every if claim.status != ClaimStatus.DISMISSED]
     own = {f"c{claim.pk}" for claim in every}
-    found = _still_on_the_desk(
-        index.search_many([claim.display_text for claim in claims], article.language, TOP, exclude=own)
-    )
+    texts = [claim.display_text for claim in claims]
+    vectors = None
+    if index.dense and texts:
+        from claims.nlp.matching import embed_queries
+
+        vectors = embed_queries(texts)
+    for _pass in range(3):  # claims deleted since they were indexed are retired, and their places go to others
+        found, gone = _still_on_the_desk(index.search_many(texts, article.language, TOP, exclude=own, vectors=vectors))
+        if not gone:
+            break
+        index.retire(gone)
     wanted = {
         (claim, match.doc_id): match
         for claim, matches in zip(claims, found, strict=True)
@@ -188,45 +196,59 @@ def article_match(*, article_id: int) -> MatchResult:
     }
     if not wanted:
         return result
-    with transaction.atomic():
-        existing = {
-            (row.claim_id, f"c{row.earlier_claim_id}" if row.earlier_claim_id else f"f{row.fact_check_id}"): row
-            for row in ClaimMatch.objects.select_for_update().filter(claim__in=claims)
-        }
-        new = []
-        for (claim, doc_id), match in wanted.items():
-            row = existing.get((claim.pk, doc_id))
-            if row is None:
-                new.append(_match_row(claim, match, article.language))
-            elif row.decided_by_id is None and row.status != MatchStatus.REJECTED and row.score != match.score:
-                ClaimMatch.objects.filter(pk=row.pk).update(score=match.score, reasons=list(match.reasons))
-        created = _create_matches(new)
-        _record_links([row for row in created if row.status == MatchStatus.CONFIRMED])
-        _emit_matched(claims, created)
+    try:
+        with transaction.atomic():
+            existing = {
+                (row.claim_id, f"c{row.earlier_claim_id}" if row.earlier_claim_id else f"f{row.fact_check_id}"): row
+                for row in ClaimMatch.objects.select_for_update().filter(claim__in=claims)
+            }
+            new = []
+            for (claim, doc_id), match in wanted.items():
+                row = existing.get((claim.pk, doc_id))
+                if row is None:
+                    new.append(_match_row(claim, match, article.language))
+                elif row.decided_by_id is None and row.status != MatchStatus.REJECTED and row.score != match.score:
+                    ClaimMatch.objects.filter(pk=row.pk).update(score=match.score, reasons=list(match.reasons))
+            created = _create_matches(new)
+            _record_links([row for row in created if row.status == MatchStatus.CONFIRMED])
+            _emit_matched(claims, created)
+    except IntegrityError:
+        # A claim or a target deleted between the search and the commit (a re-extraction committed
+        # meanwhile; foreign keys are checked at commit): once more, from what is there now.
+        if not again:
+            raise
+        return article_match(article_id=article_id, again=False)
     result.confirmed = sum(row.status == MatchStatus.CONFIRMED for row in created)
     result.suggested = len(created) - result.confirmed
     result.claims = sorted({claim.pk for claim, _doc_id in wanted})
     return result
 
 
-def _still_on_the_desk(found: list[list]) -> list[list]:
-    """The matches whose claim or fact-check is still there, and not a dismissed claim.
+def _still_on_the_desk(found: list[list]) -> tuple[list[list], set[str]]:
+    """The matches whose claim or fact-check is still there and not a dismissed claim; and the ids gone.
 
     The process's index only grows: a claim that re-extraction replaced, or whose article was
-    deleted, stays in it, and one dismissed after it was indexed too. A match row pointing at a
-    deleted claim would fail the whole task at commit (foreign keys are checked then).
+    deleted, stays in it until it is retired, and one dismissed after it was indexed too. A
+    match row pointing at a deleted claim would fail the whole task at commit.
     """
     wanted = {"c": set(), "f": set()}
     for matches in found:
         for match in matches:
             wanted[match.doc_id[0]].add(int(match.doc_id[1:]))
     if not wanted["c"] and not wanted["f"]:
-        return found
-    claims = Claim.objects.filter(pk__in=wanted["c"]).exclude(status=ClaimStatus.DISMISSED)
-    live = {f"c{pk}" for pk in claims.values_list("pk", flat=True)} if wanted["c"] else set()
+        return found, set()
+    there, live = set(), set()
+    if wanted["c"]:
+        for pk, status in Claim.objects.filter(pk__in=wanted["c"]).values_list("pk", "status"):
+            there.add(f"c{pk}")
+            if status != ClaimStatus.DISMISSED:
+                live.add(f"c{pk}")
     if wanted["f"]:
-        live |= {f"f{pk}" for pk in FactCheck.objects.filter(pk__in=wanted["f"]).values_list("pk", flat=True)}
-    return [[match for match in matches if match.doc_id in live] for matches in found]
+        checks = {f"f{pk}" for pk in FactCheck.objects.filter(pk__in=wanted["f"]).values_list("pk", flat=True)}
+        there |= checks
+        live |= checks
+    gone = {f"{kind}{pk}" for kind, ids in wanted.items() for pk in ids} - there
+    return [[match for match in matches if match.doc_id in live] for matches in found], gone
 
 
 def _match_row(claim: Claim, match, language: str) -> ClaimMatch:

@@ -103,6 +103,26 @@ def test_documents_added_one_by_one_rank_and_score_exactly_as_documents_added_at
         assert one_by_one._bm25([(term_id, 1)]) == pytest.approx(expected, rel=1e-5)
 
 
+def test_retired_documents_are_never_returned_and_the_rest_score_as_without_them():
+    """A claim deleted from the desk is retired from the process's index: the others then rank and
+    score exactly as in an index built without it (BM25's counts and lengths leave with it)."""
+    source = DATA / "claim-matching-en" / "verified_claims.tsv"
+    require(source.exists(), f"{source} is absent (../shared/data)")
+    library = [(doc_id, text, "en") for doc_id, text in read_tsv(source, "vclaim", ("title",))[:300]]
+    gone = [(f"gone{n}", text, lang) for n, (_id, text, lang) in enumerate(library[:40])]  # twins of live claims
+    without, retired = matching.MatchIndex(dense=False), matching.MatchIndex(dense=False)
+    without.add(library)
+    for start in range(0, len(library), 50):  # the twins spread over several blocks
+        retired.add(library[start : start + 50] + gone[start // 50 * 7 : start // 50 * 7 + 7])
+    retired.retire([doc_id for doc_id, _text, _lang in gone] + ["never-added"])
+    retired.retire([gone[0][0]])  # twice is once
+    for query in [library[k][1][:80] for k in (0, 3, 39, 299)]:
+        expected = without.search(query, "en", 5)
+        found = retired.search(query, "en", 5)
+        assert expected and [m.doc_id for m in found] == [m.doc_id for m in expected]
+        assert [m.score for m in found] == pytest.approx([m.score for m in expected], abs=1e-4)
+
+
 def test_excluded_documents_are_never_returned(index):
     found = index.search("Tony Blinken se rendra en Chine.", "fr", 5, exclude={"2"})
     assert "2" not in [m.doc_id for m in found]

@@ -1,6 +1,7 @@
 import json
 
 import pytest
+from django.db import IntegrityError
 from django.utils import timezone
 
 from claims.exporters.claimreview_reader import ClaimReviewError
@@ -349,3 +350,52 @@ def test_a_claim_deleted_or_dismissed_after_it_was_indexed_is_never_matched(sett
 
     result = matching.article_match(article_id=repeat.article_id)  # would fail at commit on the deleted claim
     assert result.suggested == result.confirmed == 0 and not ClaimMatch.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_claims_replaced_many_times_do_not_crowd_the_earlier_claim_out_of_the_top_five(settings):
+    settings.FACTCHECK_MATCH_SUGGEST, settings.FACTCHECK_MATCH_CONFIRM = 0.3, 0.99
+    earlier = claim_with(EARLIER)
+    # closer to the repeat than the earlier claim (each its own article: the same text would be the same article)
+    copies = [claim_with(REPEAT + " " + "Oui." * n) for n in range(1, matching.TOP + 3)]
+    repeat = claim_with(REPEAT)
+    matching.article_match(article_id=repeat.article_id)  # the index now holds all of them
+    assert not ClaimMatch.objects.filter(claim=repeat, earlier_claim=earlier).exists()  # crowded out by the copies
+    ClaimMatch.objects.all().delete()
+    for copy in copies:  # as re-extractions replace untouched claims
+        copy.article.delete()
+
+    matching.article_match(article_id=repeat.article_id)
+    assert list(ClaimMatch.objects.filter(claim=repeat).values_list("earlier_claim", flat=True)) == [earlier.pk]
+    found = matching._desk_index.index.search(REPEAT, "fr", matching.TOP, exclude={f"c{repeat.pk}"})
+    assert [m.doc_id for m in found] == [f"c{earlier.pk}"]  # the copies are retired from the index
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_target_deleted_between_the_search_and_the_commit_costs_one_more_pass_not_the_task(settings, monkeypatch):
+    """Foreign keys are checked at commit: a claim a concurrent re-extraction deleted after the search
+    fails the commit. The task searches once more from what is there; a second failure is raised."""
+    settings.FACTCHECK_MATCH_SUGGEST, settings.FACTCHECK_MATCH_CONFIRM = 0.3, 0.99
+    earlier, repeat = claim_with(EARLIER), claim_with(REPEAT)
+    create, calls = matching._create_matches, []
+
+    def failing(times):
+        def create_or_fail(rows):
+            calls.append(len(rows))
+            if len(calls) <= times:
+                raise IntegrityError("FOREIGN KEY constraint failed")
+            return create(rows)
+
+        return create_or_fail
+
+    monkeypatch.setattr(matching, "_create_matches", failing(1))
+    result = matching.article_match(article_id=repeat.article_id)
+    assert calls == [1, 1] and result.suggested + result.confirmed == 1
+    assert list(ClaimMatch.objects.values_list("earlier_claim", flat=True)) == [earlier.pk]
+
+    ClaimMatch.objects.all().delete()
+    calls.clear()
+    monkeypatch.setattr(matching, "_create_matches", failing(2))
+    with pytest.raises(IntegrityError):
+        matching.article_match(article_id=repeat.article_id)
+    assert calls == [1, 1] and not ClaimMatch.objects.exists()
