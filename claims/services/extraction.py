@@ -148,9 +148,12 @@ def _store(article: Article, token: str, result) -> None:
             logger.info("Article %s was re-queued while extracting; result discarded", article.pk)
             return
         kept_spans = set()
-        if article.claims.exists():  # a re-extraction; a first one (most) has nothing to keep or replace
-            kept_spans = set(article.claims.with_desk_work().values_list("start", "end"))
+        # A re-extraction (a first one, most, has nothing to keep or replace). The claims are locked first,
+        # so a triage or a comment either lands before (and the claim is kept) or waits and finds it gone;
+        # the spans still taken are read after the delete: a sentence the desk holds is never added twice.
+        if list(article.claims.select_for_update().values_list("pk", flat=True)):
             article.claims.untouched().delete()
+            kept_spans = set(article.claims.values_list("start", "end"))
         Claim.objects.bulk_create(
             [_claim_row(article, c, result.scorer_version) for c in result.claims if (c.start, c.end) not in kept_spans]
         )

@@ -273,3 +273,18 @@ def test_the_matching_after_an_extraction_reuses_its_query_vectors(monkeypatch, 
     matching.article_match(article_id=article.pk)
     assert len(encoded[True]) == scored  # no query embedded again
     assert sorted(encoded[False]) == sorted(claims)  # each claim once, as a document
+
+
+def test_a_sentence_the_desk_added_by_hand_is_not_extracted_again_beside_it(django_capture_on_commit_callbacks):
+    from claims.models import ClaimOrigin
+    from tests.factories import ClaimFactory
+
+    article = _queued(body=CHATTY)
+    article_extract(article_id=article.pk, token="t1")
+    thanks = "Merci à tous d'être venus ce soir."
+    start = CHATTY.index(thanks)
+    manual = ClaimFactory(article=article, text=thanks, start=start, end=start + len(thanks), origin=ClaimOrigin.MANUAL)
+    with django_capture_on_commit_callbacks(execute=True):
+        article_reextract(article=article, keep_human_work=True, threshold=0.0)
+    spans = list(Article.objects.get(pk=article.pk).claims.values_list("start", "end"))
+    assert len(spans) == len(set(spans)) == 3 and manual.pk in article.claims.values_list("pk", flat=True)
