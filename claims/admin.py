@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from claims import workflow
 from claims.models import (
@@ -36,7 +37,7 @@ class ArticleAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     actions = ["reextract"]
 
-    @admin.action(description=_("Extract the claims again, keeping the desk's work"))
+    @admin.action(description=gettext_lazy("Extract the claims again, keeping the desk's work"))
     def reextract(self, request, queryset):
         try:
             for article in queryset:

@@ -209,8 +209,17 @@ class ArticleCreateSerializer(serializers.Serializer):
     language = serializers.ChoiceField(choices=["", "fr", "en"], required=False, default="")
 
 
+class ScoreField(serializers.FloatField):
+    """A number, not a JSON boolean (which Python would read as 0 or 1)."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class ReextractSerializer(serializers.Serializer):
-    threshold = serializers.FloatField(
+    threshold = ScoreField(
         min_value=0.0,
         max_value=1.0,
         required=False,

@@ -14,8 +14,22 @@ from tests.helpers import sample_text
 pytestmark = pytest.mark.django_db(transaction=True)
 
 TEXT = {
-    "fr": {"login": "Se connecter", "open": "Voir plus ou moins", "own": "le seuil propre à cet article"},
-    "en": {"login": "Log in", "open": "See more or fewer", "own": "this article's own line"},
+    "fr": {
+        "login": "Se connecter",
+        "open": "Voir plus ou moins",
+        "line": "Les affirmations sont les phrases dont le score atteint {line}, {whose}.",
+        "own": "le seuil propre à cet article",
+        "scorer": "le seuil propre au modèle",
+        "low": "0,20",
+    },
+    "en": {
+        "login": "Log in",
+        "open": "See more or fewer",
+        "line": "Claims are the sentences scoring at least {line}, {whose}.",
+        "own": "this article's own line",
+        "scorer": "the scorer's own line",
+        "low": "0.20",
+    },
 }
 
 
@@ -42,7 +56,10 @@ def test_an_editor_lowers_the_sample_article_s_threshold_and_keeps_the_triaged_c
         page.wait_for_url(f"{live_server.url}/")
         page.goto(f"{live_server.url}{article.get_absolute_url()}")
         article.refresh_from_db()
-        assert f"{article.extraction_threshold:.2f}"[2:] in page.inner_text("#claim-line")  # 0,64 or 0.64
+        line = f"{article.extraction_threshold:.2f}".replace(".", "," if language == "fr" else ".")
+        assert page.inner_text("#claim-line") == words["line"].format(
+            line=line, whose=words["own"] if article.claim_threshold is not None else words["scorer"]
+        )
         page.get_by_text(words["open"]).click()
         if size is WIDE:
             field = page.locator("#claim-threshold input[name=threshold]")
@@ -52,7 +69,7 @@ def test_an_editor_lowers_the_sample_article_s_threshold_and_keeps_the_triaged_c
             with page.expect_navigation():  # the extraction runs in-process, then the page comes back
                 page.locator("#claim-threshold button[type=submit]").click()
             page.wait_for_selector("#claim-line")
-            assert words["own"] in page.inner_text("#claim-line")
+            assert page.inner_text("#claim-line") == words["line"].format(line=words["low"], whose=words["own"])
         _shot(page, f"threshold-{language}-{size['width']}")
         page.context.close()
 

@@ -146,3 +146,45 @@ def test_the_database_refuses_a_threshold_that_is_not_a_score(extracted):
     for field in ("claim_threshold", "extraction_threshold"):
         with pytest.raises(IntegrityError), transaction.atomic():
             Article.objects.filter(pk=extracted.pk).update(**{field: 1.5})
+
+
+def test_the_line_is_said_only_for_the_extraction_it_belongs_to(client, editor_user, extracted):
+    client.force_login(editor_user)
+    client.post(_url(extracted), {"threshold": "0.1"})  # queued, not run: the page must not claim 0.1 applies
+    page = client.get(extracted.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'id="claim-line"' not in page
+    Article.objects.filter(pk=extracted.pk).update(extraction_status="extracted")  # the scorer's run still shown
+    page = client.get(extracted.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    line = f"{extracted.extraction_threshold:.2f}"
+    assert f"Claims are the sentences scoring at least {line}, the scorer's own line." in page
+
+
+def test_the_api_refuses_a_boolean_and_answers_anonymous_401_and_a_superuser_202(
+    client, superuser, editor_user, extracted
+):
+    url = reverse("api-article-reextract", args=[extracted.pk])
+    assert client.post(url, {"threshold": 0.3}, content_type="application/json").status_code == 401
+    client.force_login(editor_user)
+    for boolean in (True, False):
+        assert client.post(url, {"threshold": boolean}, content_type="application/json").status_code == 400
+    assert Article.objects.get(pk=extracted.pk).extraction_status == "extracted"
+    client.force_login(superuser)
+    assert client.post(url, {"threshold": 0.3}, content_type="application/json").status_code == 202
+
+
+def test_a_forged_form_without_its_csrf_token_is_refused(editor_user, extracted):
+    from django.test import Client
+
+    forged = Client(enforce_csrf_checks=True)
+    forged.force_login(editor_user)
+    assert forged.post(_url(extracted), {"threshold": "0"}).status_code == 403
+    assert Article.objects.get(pk=extracted.pk).claim_threshold is None
+
+
+def test_the_admin_action_speaks_the_reader_s_language(client, superuser, extracted):
+    client.force_login(superuser)
+    changelist = reverse("admin:claims_article_changelist")
+    page = client.get(changelist, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Extract the claims again, keeping the desk" in page
+    page = client.get(changelist, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Extraire de nouveau les affirmations, en gardant le travail de la rédaction" in page
