@@ -57,20 +57,23 @@ def reasons(parts: Sequence[dict[str, float]], found: Sequence[Cues]) -> list[li
     compare = len(parts) >= MIN_SENTENCES_TO_COMPARE
     names = {name for p in parts for name in p if name in CODES}
     values = {n: sorted(p.get(n, 0.0) for p in parts) for n in names} if compare else {}
-    return [_distinguishing(p, cue, values) for p, cue in zip(parts, found, strict=True)]
+    mean = {n: sum(v) / len(v) for n, v in values.items()}
+    return [_distinguishing(p, cue, values, mean) for p, cue in zip(parts, found, strict=True)]
 
 
-def _distinguishing(part: dict[str, float], found: Cues, values: dict[str, list[float]]) -> list[dict]:
+def _distinguishing(
+    part: dict[str, float], found: Cues, values: dict[str, list[float]], mean: dict[str, float]
+) -> list[dict]:
     rare, common = [], []
     for name, value in part.items():
         if name not in CODES or (name != "model" and (value <= 0 or not found.values.get(name))):
             continue
-        others = values.get(name)
-        gap = value - (sum(others) / len(others) if others else 0.0)
+        gap = value - mean.get(name, 0.0)
         if gap < MARGIN:
             continue
         # Shared by more than half of the text's sentences at this sentence's level or above: shown
         # only when nothing rarer sets the sentence apart.
+        others = values.get(name)
         as_high = len(others) - bisect.bisect_left(others, value - 1e-9) if others else 0
         (common if others and as_high > len(others) * COMMON else rare).append((gap, name))
     chosen = sorted(rare, reverse=True)[:MAX_REASONS] or sorted(common, reverse=True)[:1]
