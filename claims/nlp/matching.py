@@ -443,7 +443,8 @@ class MatchIndex:
         Each candidate comes with (BM25, cosine); the cosine is 0 without embeddings.
         """
         query = Counter(stems(clean(text), lang))
-        known = [(self._vocab[t], n) for t, n in query.items() if t in self._vocab]
+        # A word only retired documents used is no longer known: its weight would shrink every score.
+        known = [(self._vocab[t], n) for t, n in query.items() if t in self._vocab and self._df[self._vocab[t]]]
         lexical: list[int] = []
         scores = None
         if known:

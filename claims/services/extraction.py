@@ -151,7 +151,7 @@ def _store(article: Article, token: str, result) -> None:
         # A re-extraction (a first one, most, has nothing to keep or replace). The claims are locked first,
         # so a triage or a comment either lands before (and the claim is kept) or waits and finds it gone;
         # the spans still taken are read after the delete: a sentence the desk holds is never added twice.
-        if list(article.claims.select_for_update().values_list("pk", flat=True)):
+        if list(article.claims.select_for_update().order_by("pk").values_list("pk", flat=True)):
             article.claims.untouched().delete()
             kept_spans = set(article.claims.values_list("start", "end"))
         Claim.objects.bulk_create(

@@ -198,6 +198,9 @@ def article_match(*, article_id: int, again: bool = True) -> MatchResult:
         return result
     try:
         with transaction.atomic():
+            # After a re-extraction of this article that is storing (it holds this row): the same order
+            # of locks as its store, claims then match rows, so the two never wait on each other.
+            list(Article.objects.select_for_update(no_key=True).filter(pk=article_id).values_list("pk"))
             existing = {
                 (row.claim_id, f"c{row.earlier_claim_id}" if row.earlier_claim_id else f"f{row.fact_check_id}"): row
                 for row in ClaimMatch.objects.select_for_update().filter(claim__in=claims)

@@ -109,14 +109,15 @@ def test_retired_documents_are_never_returned_and_the_rest_score_as_without_them
     source = DATA / "claim-matching-en" / "verified_claims.tsv"
     require(source.exists(), f"{source} is absent (../shared/data)")
     library = [(doc_id, text, "en") for doc_id, text in read_tsv(source, "vclaim", ("title",))[:300]]
-    gone = [(f"gone{n}", text, lang) for n, (_id, text, lang) in enumerate(library[:40])]  # twins of live claims
+    # twins of live claims, each with a word no live claim has
+    gone = [(f"gone{n}", f"{text} Zanzibarian{n}", lang) for n, (_id, text, lang) in enumerate(library[:40])]
     without, retired = matching.MatchIndex(dense=False), matching.MatchIndex(dense=False)
     without.add(library)
     for start in range(0, len(library), 50):  # the twins spread over several blocks
         retired.add(library[start : start + 50] + gone[start // 50 * 7 : start // 50 * 7 + 7])
     retired.retire([doc_id for doc_id, _text, _lang in gone] + ["never-added"])
     retired.retire([gone[0][0]])  # twice is once
-    for query in [library[k][1][:80] for k in (0, 3, 39, 299)]:
+    for query in [library[k][1][:80] for k in (0, 3, 39, 299)] + [library[3][1][:80] + " Zanzibarian3"]:
         expected = without.search(query, "en", 5)
         found = retired.search(query, "en", 5)
         assert expected and [m.doc_id for m in found] == [m.doc_id for m in expected]
