@@ -349,6 +349,7 @@ else:
 FACTCHECK_DASHBOARD_CACHE_SECONDS = envint("FACTCHECK_DASHBOARD_CACHE_SECONDS", 30)
 CELERY_BROKER_DIR = Path(envstr("CELERY_BROKER_DIR", str(VAR_DIR / "broker")))
 if CELERY_BROKER_URL.startswith("filesystem://"):
+    CELERY_BROKER_TRANSPORT = "factcheck.broker:Transport"  # messages written whole before they appear
     for sub in ("queue", "processed", "control"):
         (CELERY_BROKER_DIR / sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
